@@ -1,0 +1,157 @@
+// One finding with its signal, revisions and history; and field-level, audited updates.
+import type { FindingStatus, Priority, Severity } from '../../../shared/domain';
+import { VigilError } from '../../../shared/errors';
+import type { AuditCursor, AuditRow } from './audit';
+import type { DB } from './database';
+import { toQueueRow } from './queue';
+
+export interface FindingPatch {
+  title?: string;
+  status?: FindingStatus;
+  priority?: Priority;
+  severity?: Severity;
+  assignee?: string | null;
+  splunk_search?: string | null;
+  mitre_technique?: string | null;
+  mitre_tactic?: string | null;
+  blast_radius?: string | null;
+  blast_radius_count?: number | null;
+  recommended_action?: string | null;
+  drafted_by?: string | null;
+  analyst_signoff?: string | null;
+  signed_at?: number | null;
+  risk_score?: number | null;
+  risk_factors?: Record<string, number> | null;
+  mitigation_plan?: string | null;
+}
+
+const PATCHABLE = new Set<keyof FindingPatch>([
+  'title',
+  'status',
+  'priority',
+  'severity',
+  'assignee',
+  'splunk_search',
+  'mitre_technique',
+  'mitre_tactic',
+  'blast_radius',
+  'blast_radius_count',
+  'recommended_action',
+  'drafted_by',
+  'analyst_signoff',
+  'signed_at',
+  'risk_score',
+  'risk_factors',
+  'mitigation_plan',
+]);
+
+export interface FindingRecord {
+  row: ReturnType<typeof toQueueRow>;
+  risk_factors: Record<string, number> | null;
+  mitigation_plan: string | null;
+  supersedes: number | null;
+  signal: {
+    id: number;
+    dd_signal_id: string;
+    ts: number;
+    rule_name: string | null;
+    rule_type: string | null;
+    source: string | null;
+    triage_state: string | null;
+    revision: number;
+    payload: unknown;
+    revisions: { revision: number; content_hash: string; fetched_at: number }[];
+  };
+  history: AuditRow[];
+}
+
+export class FindingStore {
+  private readonly byId;
+  private readonly signalById;
+  private readonly revisions;
+  private readonly payload;
+  private readonly history;
+
+  constructor(private readonly db: DB) {
+    this.byId = db.prepare('SELECT * FROM findings WHERE id = ?');
+    this.signalById = db.prepare('SELECT * FROM signals WHERE id = ?');
+    this.revisions = db.prepare('SELECT revision, content_hash, fetched_at FROM signal_revisions WHERE signal_id = ? ORDER BY revision');
+    this.payload = db.prepare('SELECT payload FROM signal_revisions WHERE signal_id = ? AND revision = ?');
+    this.history = db.prepare("SELECT * FROM audit WHERE entity = 'finding' AND entity_id = ? ORDER BY seq");
+  }
+
+  get(id: number): FindingRecord | null {
+    const f = this.byId.get(id) as (Record<string, unknown> & { signal_id: number; risk_factors: string | null }) | undefined;
+    if (!f) return null;
+    const s = this.signalById.get(f.signal_id) as {
+      id: number;
+      dd_signal_id: string;
+      ts: number;
+      rule_name: string | null;
+      rule_type: string | null;
+      source: string | null;
+      triage_state: string | null;
+      revision: number;
+    };
+    const p = this.payload.get(s.id, s.revision) as { payload: string };
+    return {
+      row: toQueueRow(f as unknown as Parameters<typeof toQueueRow>[0]),
+      risk_factors: f.risk_factors ? (JSON.parse(f.risk_factors) as Record<string, number>) : null,
+      mitigation_plan: (f['mitigation_plan'] as string | null) ?? null,
+      supersedes: (f['supersedes'] as number | null) ?? null,
+      signal: {
+        ...s,
+        payload: JSON.parse(p.payload),
+        revisions: this.revisions.all(s.id) as FindingRecord['signal']['revisions'],
+      },
+      history: this.history.all(`FND-${id}`) as AuditRow[],
+    };
+  }
+
+  /** Must run inside a write transaction (Register.updateFinding provides it). */
+  update(id: number, patch: FindingPatch, cursor: AuditCursor, actor: string, opts: { reason?: string; at?: number }): FindingRecord {
+    const current = this.byId.get(id) as Record<string, unknown> | undefined;
+    if (!current) throw new VigilError('NOT_FOUND', `Finding FND-${id} does not exist.`);
+    const at = opts.at ?? Date.now();
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [k, v] of Object.entries(patch) as [keyof FindingPatch, unknown][]) {
+      if (v === undefined) continue;
+      if (!PATCHABLE.has(k)) throw new VigilError('VALIDATION_FAILED', `Field ${k} cannot be changed this way.`);
+      const stored = k === 'risk_factors' && v !== null ? JSON.stringify(v) : v;
+      const old = current[k] ?? null;
+      if (old === stored) continue;
+      sets.push(`${k} = ?`);
+      params.push(stored);
+      cursor.append({
+        actor,
+        action: 'finding.updated',
+        entity: 'finding',
+        entityId: `FND-${id}`,
+        field: k,
+        old: k === 'risk_factors' && typeof old === 'string' ? JSON.parse(old) : old,
+        new: v,
+        reason: opts.reason ?? null,
+        at,
+      });
+    }
+    if (sets.length > 0) {
+      sets.push('updated_at = ?');
+      params.push(at);
+      this.db.prepare(`UPDATE findings SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
+      if (patch.title !== undefined || patch.mitre_technique !== undefined) this.refreshSearch(id);
+    }
+    return this.get(id)!;
+  }
+
+  /** Re-index a finding's text after an edit that the full-text index covers. */
+  private refreshSearch(id: number): void {
+    const f = this.byId.get(id) as { title: string; mitre_technique: string | null; signal_id: number };
+    const s = this.signalById.get(f.signal_id) as { revision: number; id: number };
+    const p = this.payload.get(s.id, s.revision) as { payload: string };
+    const raw = JSON.parse(p.payload) as { attributes?: { message?: string; tags?: string[] } };
+    this.db.prepare('DELETE FROM finding_fts WHERE rowid = ?').run(id);
+    const body = [raw.attributes?.message ?? '', (raw.attributes?.tags ?? []).join(' '), f.mitre_technique ?? ''].join('\n');
+    this.db.prepare('INSERT INTO finding_fts (rowid, title, body) VALUES (?, ?, ?)').run(id, f.title, body);
+  }
+}

@@ -1,0 +1,178 @@
+// Signals in: validate, hash, keep every changed version as a revision, open a finding for a new
+// signal. One transaction per batch: the signal rows, the finding, its full-text entry and the
+// audit entries commit together or not at all.
+import { normalizeSignal, searchableText, type NormalizedSignal } from '../signals/normalize';
+import { VigilError } from '../../../shared/errors';
+import type { Priority, Severity } from '../../../shared/domain';
+import type { AuditCursor, AuditWriter } from './audit';
+import type { DB } from './database';
+
+export interface IngestOptions {
+  actor: string;
+  /** epoch ms used as fetched_at; defaults to now */
+  now?: number;
+  /** maps a technique id to its primary tactic when the signal carries no tactic tag */
+  tacticFor?: (techniqueId: string) => string | null;
+}
+
+export interface IngestResult {
+  inserted: number;
+  revised: number;
+  unchanged: number;
+  quarantined: { ddSignalId: string | null; reason: string }[];
+  /** ids of the findings opened by this batch */
+  openedFindings: number[];
+}
+
+export const PRIORITY_FOR_SEVERITY: Record<Severity, Priority> = {
+  critical: 'P1',
+  high: 'P2',
+  medium: 'P3',
+  low: 'P4',
+  info: 'P5',
+};
+
+export class SignalIngester {
+  private readonly findSignal;
+  private readonly insertSignal;
+  private readonly updateSignal;
+  private readonly insertRevision;
+  private readonly insertFinding;
+  private readonly insertFts;
+  private readonly insertQuarantine;
+
+  constructor(
+    private readonly db: DB,
+    private readonly audit: AuditWriter,
+  ) {
+    this.findSignal = db.prepare<[string], { id: number; revision: number; content_hash: string }>(
+      'SELECT id, revision, content_hash FROM signals WHERE dd_signal_id = ?',
+    );
+    this.insertSignal = db.prepare(
+      `INSERT INTO signals (dd_signal_id, ts, severity, rule_id, rule_name, rule_type, source, title, triage_state, revision, content_hash, fetched_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+    );
+    this.updateSignal = db.prepare(
+      `UPDATE signals SET ts = ?, severity = ?, rule_id = ?, rule_name = ?, rule_type = ?, source = ?, title = ?, triage_state = ?,
+         revision = ?, content_hash = ?, fetched_at = ? WHERE id = ?`,
+    );
+    this.insertRevision = db.prepare(
+      'INSERT INTO signal_revisions (signal_id, revision, content_hash, payload, fetched_at) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.insertFinding = db.prepare(
+      `INSERT INTO findings (signal_id, dd_signal_id, title, source, mitre_technique, mitre_tactic, severity, status, priority,
+         blast_radius, blast_radius_count, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)`,
+    );
+    this.insertFts = db.prepare('INSERT INTO finding_fts (rowid, title, body) VALUES (?, ?, ?)');
+    this.insertQuarantine = db.prepare(
+      'INSERT INTO quarantine (dd_signal_id, reason, payload, received_at) VALUES (?, ?, ?, ?)',
+    );
+  }
+
+  ingest(raws: readonly unknown[], opts: IngestOptions): IngestResult {
+    const now = opts.now ?? Date.now();
+    // Validation and hashing happen before the write lock is taken.
+    const prepared: (NormalizedSignal | { error: VigilError; raw: unknown })[] = raws.map((raw) => {
+      try {
+        return normalizeSignal(raw);
+      } catch (e) {
+        if (e instanceof VigilError) return { error: e, raw };
+        throw e;
+      }
+    });
+    const result: IngestResult = { inserted: 0, revised: 0, unchanged: 0, quarantined: [], openedFindings: [] };
+    this.db
+      .transaction(() => {
+        const cursor = this.audit.begin();
+        for (const p of prepared) {
+          if ('error' in p) {
+            const ddId = rawId(p.raw);
+            this.insertQuarantine.run(ddId, p.error.message, safeStringify(p.raw), now);
+            result.quarantined.push({ ddSignalId: ddId, reason: p.error.message });
+            continue;
+          }
+          this.one(p, now, opts, cursor, result);
+        }
+      })
+      .immediate();
+    return result;
+  }
+
+  private one(n: NormalizedSignal, now: number, opts: IngestOptions, cursor: AuditCursor, result: IngestResult): void {
+    const existing = this.findSignal.get(n.ddId);
+    if (existing) {
+      if (existing.content_hash === n.contentHash) {
+        result.unchanged++;
+        return;
+      }
+      const revision = existing.revision + 1;
+      this.updateSignal.run(n.ts, n.severity, n.ruleId, n.ruleName, n.ruleType, n.source, n.title, n.triageState, revision, n.contentHash, now, existing.id);
+      this.insertRevision.run(existing.id, revision, n.contentHash, n.canonical, now);
+      cursor.append({
+        actor: opts.actor,
+        action: 'signal.revised',
+        entity: 'signal',
+        entityId: n.ddId,
+        field: 'content_hash',
+        old: existing.content_hash,
+        new: n.contentHash,
+        at: now,
+      });
+      result.revised++;
+      return;
+    }
+    const info = this.insertSignal.run(n.ddId, n.ts, n.severity, n.ruleId, n.ruleName, n.ruleType, n.source, n.title, n.triageState, n.contentHash, now);
+    const signalId = Number(info.lastInsertRowid);
+    this.insertRevision.run(signalId, 1, n.contentHash, n.canonical, now);
+    const technique = n.techniques[0] ?? null;
+    const tactic = n.tactics[0] ?? (technique && opts.tacticFor ? opts.tacticFor(technique) : null);
+    const f = this.insertFinding.run(
+      signalId,
+      n.ddId,
+      n.title,
+      n.source,
+      technique,
+      tactic,
+      n.severity,
+      PRIORITY_FOR_SEVERITY[n.severity],
+      blastRadiusText(n.entities),
+      n.entities.length,
+      n.ts,
+      now,
+    );
+    const findingId = Number(f.lastInsertRowid);
+    this.insertFts.run(findingId, n.title, searchableText(n) + (technique ? `\n${technique}` : ''));
+    cursor.append({
+      actor: opts.actor,
+      action: 'finding.opened',
+      entity: 'finding',
+      entityId: `FND-${findingId}`,
+      new: { dd_signal_id: n.ddId, severity: n.severity, status: 'new', mitre_technique: technique },
+      at: now,
+    });
+    result.inserted++;
+    result.openedFindings.push(findingId);
+  }
+}
+
+/** "3 entities: host:web-1, @usr.id:alice, …" — what a signal alone says about its reach. */
+export function blastRadiusText(entities: readonly string[]): string | null {
+  if (entities.length === 0) return null;
+  const shown = entities.slice(0, 3).join(', ');
+  const more = entities.length > 3 ? `, +${entities.length - 3} more` : '';
+  return `${entities.length} ${entities.length === 1 ? 'entity' : 'entities'}: ${shown}${more}`;
+}
+
+function rawId(raw: unknown): string | null {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id.slice(0, 512) : null;
+}
+
+function safeStringify(raw: unknown): string {
+  try {
+    return JSON.stringify(raw) ?? 'null';
+  } catch {
+    return '"<unserialisable payload>"';
+  }
+}

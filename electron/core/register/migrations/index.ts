@@ -1,0 +1,6 @@
+// The ordered list of migrations. Append only; never edit a released one.
+import { m0001 } from './0001-initial';
+import type { Migration } from './types';
+
+export const MIGRATIONS: readonly Migration[] = [m0001];
+export type { Migration };

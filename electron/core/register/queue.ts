@@ -1,0 +1,328 @@
+// The queue: paging, sorting, filtering and full-text search, all in SQL. The count the view shows
+// comes from finding_facets (exact, kept by triggers), so no page ever needs a count(*) over the
+// findings. The plan is chosen here, from those exact counts, and forced with INDEXED BY.
+import {
+  SEVERITIES,
+  type QueueFilter,
+  type QueuePage,
+  type QueueQueryParsed,
+  type QueueRow,
+  type QueueSortField,
+} from '../../../shared/domain';
+import type { DB } from './database';
+import type { Statement as DriverStatement } from 'better-sqlite3-multiple-ciphers';
+
+type Statement = DriverStatement<unknown[]>;
+
+/** Matches beyond this many are not counted exactly, nor sorted other than newest first. */
+export const SEARCH_CAP = 10_000;
+
+const SORT: Record<QueueSortField, { col: string; index: string }> = {
+  finding_id: { col: 'id', index: '' },
+  dd_signal_id: { col: 'dd_signal_id', index: 'findings_dd_signal' },
+  title: { col: 'title', index: 'findings_title' },
+  splunk_search: { col: 'splunk_search', index: 'findings_splunk_search' },
+  mitre_technique: { col: 'mitre_technique', index: 'findings_technique' },
+  mitre_tactic: { col: 'mitre_tactic', index: 'findings_tactic' },
+  severity: { col: 'severity_rank', index: 'findings_severity' },
+  blast_radius: { col: 'blast_radius_count', index: 'findings_blast' },
+  recommended_action: { col: 'recommended_action', index: 'findings_action' },
+  drafted_by: { col: 'drafted_by', index: 'findings_drafted_by' },
+  analyst_signoff: { col: 'analyst_signoff', index: 'findings_signoff' },
+  signed_at: { col: 'signed_at', index: 'findings_signed_at' },
+  status: { col: 'status_rank', index: 'findings_status_rank' },
+  priority: { col: 'priority', index: 'findings_priority' },
+  assignee: { col: 'assignee', index: 'findings_assignee' },
+  source: { col: 'source', index: 'findings_source' },
+  created_at: { col: 'created_at', index: 'findings_created' },
+  updated_at: { col: 'updated_at', index: 'findings_updated' },
+  risk_score: { col: 'risk_score', index: 'findings_risk' },
+};
+
+type Dim = 'status' | 'severity' | 'priority' | 'assignee' | 'tactic' | 'technique';
+const FILTER_INDEX: Record<Dim, string> = {
+  status: 'findings_status',
+  severity: 'findings_severity',
+  priority: 'findings_priority',
+  assignee: 'findings_assignee',
+  tactic: 'findings_tactic',
+  technique: 'findings_technique_parent',
+};
+
+const COLUMNS = `id, dd_signal_id, title, splunk_search, mitre_technique, mitre_tactic, severity, blast_radius,
+  recommended_action, drafted_by, analyst_signoff, signed_at, status, priority, assignee, source, created_at, updated_at, risk_score`;
+
+interface RawRow {
+  id: number;
+  dd_signal_id: string;
+  title: string;
+  splunk_search: string | null;
+  mitre_technique: string | null;
+  mitre_tactic: string | null;
+  severity: QueueRow['severity'];
+  blast_radius: string | null;
+  recommended_action: string | null;
+  drafted_by: string | null;
+  analyst_signoff: string | null;
+  signed_at: number | null;
+  status: QueueRow['status'];
+  priority: QueueRow['priority'];
+  assignee: string | null;
+  source: string | null;
+  created_at: number;
+  updated_at: number;
+  risk_score: number | null;
+}
+
+export function toQueueRow(r: RawRow): QueueRow {
+  return {
+    finding_id: `FND-${r.id}`,
+    dd_signal_id: r.dd_signal_id,
+    title: r.title,
+    splunk_search: r.splunk_search,
+    mitre_technique: r.mitre_technique,
+    mitre_tactic: r.mitre_tactic,
+    severity: r.severity,
+    blast_radius: r.blast_radius,
+    recommended_action: r.recommended_action,
+    drafted_by: r.drafted_by,
+    analyst_signoff: r.analyst_signoff,
+    signed_at: r.signed_at === null ? null : new Date(r.signed_at).toISOString(),
+    status: r.status,
+    priority: r.priority,
+    assignee: r.assignee,
+    source: r.source,
+    created_at: new Date(r.created_at).toISOString(),
+    updated_at: new Date(r.updated_at).toISOString(),
+    risk_score: r.risk_score,
+  };
+}
+
+interface Where {
+  /** SQL over the findings table (alias-free) */
+  sql: string[];
+  params: unknown[];
+  /** the same filter over finding_facets */
+  facetSql: string[];
+  facetParams: unknown[];
+  dims: Dim[];
+}
+
+function inList(n: number): string {
+  return `(${new Array(n).fill('?').join(', ')})`;
+}
+
+export function buildWhere(f: QueueFilter): Where {
+  const w: Where = { sql: [], params: [], facetSql: [], facetParams: [], dims: [] };
+  const add = (dim: Dim, col: string, facetCol: string, values: readonly unknown[], facetValues: readonly unknown[] = values) => {
+    w.sql.push(`${col} IN ${inList(values.length)}`);
+    w.params.push(...values);
+    w.facetSql.push(`${facetCol} IN ${inList(facetValues.length)}`);
+    w.facetParams.push(...facetValues);
+    w.dims.push(dim);
+  };
+  if (f.status?.length) add('status', 'status', 'status', f.status);
+  if (f.severity?.length)
+    add('severity', 'severity_rank', 'severity', f.severity.map((s) => SEVERITIES.indexOf(s)), f.severity);
+  if (f.priority?.length) add('priority', 'priority', 'priority', f.priority);
+  if (f.assignee?.length) {
+    const named = f.assignee.filter((a) => a !== '');
+    const unassigned = f.assignee.includes('');
+    const parts: string[] = [];
+    if (named.length) parts.push(`assignee IN ${inList(named.length)}`);
+    if (unassigned) parts.push('assignee IS NULL');
+    w.sql.push(`(${parts.join(' OR ')})`);
+    w.params.push(...named);
+    w.facetSql.push(`assignee IN ${inList(f.assignee.length)}`);
+    w.facetParams.push(...f.assignee);
+    w.dims.push('assignee');
+  }
+  if (f.tactic?.length) add('tactic', 'mitre_tactic', 'tactic', f.tactic);
+  if (f.technique?.length) {
+    // A parent id matches itself and its sub-techniques; a sub-technique id matches exactly.
+    const parents = f.technique.filter((t) => !t.includes('.'));
+    const subs = f.technique.filter((t) => t.includes('.'));
+    const parts: string[] = [];
+    const fparts: string[] = [];
+    if (parents.length) {
+      parts.push(`technique_parent IN ${inList(parents.length)}`);
+      fparts.push(`substr(technique, 1, 5) IN ${inList(parents.length)}`);
+    }
+    if (subs.length) {
+      parts.push(`mitre_technique IN ${inList(subs.length)}`);
+      fparts.push(`technique IN ${inList(subs.length)}`);
+    }
+    w.sql.push(`(${parts.join(' OR ')})`);
+    w.params.push(...parents, ...subs);
+    w.facetSql.push(`(${fparts.join(' OR ')})`);
+    w.facetParams.push(...parents, ...subs);
+    w.dims.push('technique');
+  }
+  return w;
+}
+
+/** Turn what an analyst types into a safe FTS5 query: every word must match, the last as a prefix. */
+export function ftsQuery(text: string): string | null {
+  const words = text
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}_]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 16);
+  if (words.length === 0) return null;
+  return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 ? '*' : ''}`).join(' AND ');
+}
+
+export class QueueReader {
+  private readonly countCache = new Map<string, number>();
+  private cacheVersion = '';
+  private readonly stmtCache = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: DB,
+    /** bumps on every local write; data_version covers writes by other connections */
+    private readonly localVersion: () => number,
+  ) {}
+
+  private stmt(sql: string): Statement {
+    let s = this.stmtCache.get(sql);
+    if (!s) {
+      s = this.db.prepare<unknown[]>(sql);
+      if (this.stmtCache.size > 500) this.stmtCache.clear();
+      this.stmtCache.set(sql, s);
+    }
+    return s;
+  }
+
+  private version(): string {
+    const v = `${this.db.pragma('data_version', { simple: true })}:${this.localVersion()}`;
+    if (v !== this.cacheVersion) {
+      this.countCache.clear();
+      this.cacheVersion = v;
+    }
+    return v;
+  }
+
+  /** Exact count of findings matching the non-text filters, from the facet table. */
+  facetCount(w: Pick<Where, 'facetSql' | 'facetParams'>): number {
+    this.version();
+    const key = JSON.stringify([w.facetSql, w.facetParams]);
+    const hit = this.countCache.get(key);
+    if (hit !== undefined) return hit;
+    const where = w.facetSql.length ? `WHERE ${w.facetSql.join(' AND ')}` : '';
+    const row = this.stmt(`SELECT coalesce(sum(n), 0) AS n FROM finding_facets ${where}`).get(...w.facetParams) as { n: number };
+    this.countCache.set(key, row.n);
+    return row.n;
+  }
+
+  page(q: QueueQueryParsed): QueuePage {
+    const fts = q.filter.search ? ftsQuery(q.filter.search) : null;
+    return fts ? this.searchPage(q, fts) : this.filteredPage(q);
+  }
+
+  private filteredPage(q: QueueQueryParsed): QueuePage {
+    const w = buildWhere(q.filter);
+    const total = this.facetCount(w);
+    const sort = SORT[q.sort.field];
+    const dir = q.sort.dir === 'asc' ? 'ASC' : 'DESC';
+    if (total === 0 || q.offset >= total) return { rows: [], total, totalExact: true, offset: q.offset, limit: q.limit };
+
+    const index = this.chooseIndex(w, total, q);
+    const sql =
+      `SELECT ${COLUMNS} FROM findings${index ? ` INDEXED BY ${index}` : ''}` +
+      (w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : '') +
+      ` ORDER BY ${sort.col} ${dir}, id ${dir} LIMIT ? OFFSET ?`;
+    const rows = this.stmt(sql).all(...w.params, q.limit, q.offset) as RawRow[];
+    return { rows: rows.map(toQueueRow), total, totalExact: true, offset: q.offset, limit: q.limit };
+  }
+
+  /**
+   * Two plans: walk the sort index and skip non-matching rows (cheap when matches are common), or
+   * walk the most selective filter index and sort what it yields (cheap when matches are rare).
+   * The exact facet counts tell which one visits fewer rows.
+   */
+  private chooseIndex(w: Where, total: number, q: QueueQueryParsed): string {
+    const sort = SORT[q.sort.field];
+    const all = this.facetCount({ facetSql: [], facetParams: [] });
+    const need = q.offset + q.limit;
+    const sortCost = w.dims.length === 0 ? need : (need * all) / Math.max(total, 1);
+    let best: { index: string; cost: number } = { index: sort.index, cost: sortCost };
+    for (const d of w.dims) {
+      const index = filterIndexFor(q.filter, d);
+      if (!index) continue;
+      const one = buildWhere(pickDim(q.filter, d));
+      const c = this.facetCount(one);
+      // Ordered for free only when the filter index is (col, id), the value is single and we sort by id.
+      const ordered = q.sort.field === 'finding_id' && one.params.length === 1 && d !== 'technique' && d !== 'assignee';
+      const cost = ordered ? Math.min(c, need * Math.max(1, c / Math.max(total, 1))) : c * 1.5 + 50;
+      if (cost < best.cost) best = { index, cost };
+    }
+    return best.index;
+  }
+
+  private searchPage(q: QueueQueryParsed, fts: string): QueuePage {
+    const w = buildWhere(q.filter);
+    const sort = SORT[q.sort.field];
+    const dir = q.sort.dir === 'asc' ? 'ASC' : 'DESC';
+    const newestFirst = q.sort.field === 'finding_id' && q.sort.dir === 'desc';
+    const matches = `SELECT rowid FROM finding_fts WHERE finding_fts MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_CAP + 1}`;
+    const counted = this.stmt(
+      `SELECT count(*) AS n FROM (${matches}) m` + (w.sql.length ? ` JOIN findings ON findings.id = m.rowid WHERE ${w.sql.join(' AND ')}` : ''),
+    ).get(fts, ...w.params) as { n: number };
+    const totalExact = counted.n <= SEARCH_CAP;
+    const total = Math.min(counted.n, SEARCH_CAP);
+    let rows: RawRow[];
+    if (newestFirst && w.sql.length === 0) {
+      // The common case: FTS5 yields rowids newest first; fetch just this page.
+      rows = this.stmt(
+        `SELECT ${COLUMNS} FROM findings WHERE id IN (SELECT rowid FROM finding_fts WHERE finding_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) ORDER BY id DESC`,
+      ).all(fts, q.limit, q.offset) as RawRow[];
+    } else {
+      rows = this.stmt(
+        `SELECT ${COLUMNS} FROM (${matches}) m JOIN findings ON findings.id = m.rowid` +
+          (w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : '') +
+          ` ORDER BY ${sort.col} ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+      ).all(fts, ...w.params, q.limit, q.offset) as RawRow[];
+    }
+    return { rows: rows.map(toQueueRow), total, totalExact, offset: q.offset, limit: q.limit };
+  }
+
+  /** Counts per value for the filter menus. */
+  facets(): Record<Dim, { value: string; count: number }[]> & { total: number } {
+    const dimCol: Record<Dim, string> = {
+      status: 'status',
+      severity: 'severity',
+      priority: 'priority',
+      assignee: 'assignee',
+      tactic: 'tactic',
+      technique: 'technique',
+    };
+    const out = { total: this.facetCount({ facetSql: [], facetParams: [] }) } as Record<Dim, { value: string; count: number }[]> & {
+      total: number;
+    };
+    for (const d of Object.keys(dimCol) as Dim[]) {
+      out[d] = this.stmt(
+        `SELECT ${dimCol[d]} AS value, sum(n) AS count FROM finding_facets GROUP BY ${dimCol[d]} HAVING sum(n) > 0 ORDER BY count DESC`,
+      ).all() as { value: string; count: number }[];
+    }
+    return out;
+  }
+}
+
+/** The index that serves one filter dimension alone, or null when its OR shape cannot use one. */
+function filterIndexFor(f: QueueFilter, d: Dim): string | null {
+  if (d === 'technique') {
+    const t = f.technique ?? [];
+    const subs = t.filter((x) => x.includes('.')).length;
+    if (subs === 0) return FILTER_INDEX.technique;
+    return subs === t.length ? 'findings_technique' : null;
+  }
+  if (d === 'assignee') {
+    const a = f.assignee ?? [];
+    return a.includes('') && a.some((x) => x !== '') ? null : FILTER_INDEX.assignee;
+  }
+  return FILTER_INDEX[d];
+}
+
+function pickDim(f: QueueFilter, d: Dim): QueueFilter {
+  return { [d]: f[d] } as QueueFilter;
+}

@@ -1,0 +1,51 @@
+// The one typed contract between the renderer and the core. Every channel has a zod input and
+// output; electron/main registers each with validation, the e2e harness serves the same map over
+// loopback HTTP, and the renderer calls it through window.vigil.
+import { z } from 'zod';
+import {
+  AppInfo,
+  FindingDetail,
+  FindingId,
+  QueueFacets,
+  QueuePage,
+  QueueQuery,
+  VaultStatus,
+} from './domain';
+import type { VigilErrorShape } from './errors';
+import type { VigilEvent } from './domain';
+
+const Empty = z.object({}).strict();
+const Passphrase = z.string().min(1).max(1024);
+
+export const contract = {
+  'app.info': { input: Empty, output: AppInfo },
+  'vault.status': { input: Empty, output: VaultStatus },
+  'vault.unlock': { input: z.object({ passphrase: Passphrase.optional() }).strict(), output: VaultStatus },
+  'vault.lock': { input: Empty, output: VaultStatus },
+  'vault.setIdleLock': { input: z.object({ minutes: z.number().int().min(1).max(1440) }).strict(), output: VaultStatus },
+  'workspace.openDemo': { input: z.object({ passphrase: Passphrase.optional() }).strict(), output: VaultStatus },
+  'session.touch': { input: Empty, output: z.object({ locksAt: z.string().nullable() }) },
+  'queue.page': { input: QueueQuery, output: QueuePage },
+  'queue.facets': { input: Empty, output: QueueFacets },
+  'finding.get': { input: z.object({ id: FindingId }).strict(), output: FindingDetail },
+} as const;
+
+export type Contract = typeof contract;
+export type Channel = keyof Contract;
+export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
+export type ChannelParsedInput<C extends Channel> = z.output<Contract[C]['input']>;
+export type ChannelOutput<C extends Channel> = z.output<Contract[C]['output']>;
+
+export const CHANNELS = Object.keys(contract) as Channel[];
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: VigilErrorShape };
+
+/** What preload exposes as window.vigil, and what the e2e harness injects. */
+export interface VigilBridge {
+  invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Reply<ChannelOutput<C>>>;
+  onEvent(listener: (event: VigilEvent) => void): () => void;
+}
+
+/** Transport names, shared by preload and main so they cannot drift. */
+export const IPC_PREFIX = 'vigil:';
+export const IPC_EVENT = 'vigil:event';

@@ -1,0 +1,49 @@
+// Stable error codes. Every failure that crosses a boundary (IPC, CLI, HTTP) carries one of these,
+// with a message a person can act on. Never a stack trace, never a secret.
+export const ERROR_CODES = [
+  'VALIDATION_FAILED', // input did not match the contract
+  'UNKNOWN_CHANNEL',
+  'VAULT_LOCKED', // the workspace is locked: unlock first
+  'VAULT_NOT_OPEN', // no workspace has been opened yet
+  'VAULT_KEY_INVALID', // wrong passphrase or key
+  'VAULT_KEYFILE_MISSING', // the wrapped key beside the workspace is gone
+  'VAULT_KEYFILE_INVALID', // the key file is not a Vigil key file or is damaged
+  'VAULT_CORRUPT', // the key is right but the file is damaged
+  'VAULT_NOT_VIGIL', // a file that is not a Vigil workspace
+  'VAULT_NEWER', // written by a newer Vigil than this one
+  'VAULT_BUSY', // another process holds the file
+  'VAULT_READ_ONLY',
+  'VAULT_EXISTS', // refusing to overwrite an existing workspace
+  'WORKSPACE_NOT_FOUND',
+  'PASSPHRASE_REQUIRED',
+  'PASSPHRASE_WEAK',
+  'OS_KEYSTORE_UNAVAILABLE', // safeStorage missing or Linux basic_text
+  'NOT_FOUND',
+  'SIGNAL_INVALID',
+  'AUDIT_CHAIN_BROKEN',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface VigilErrorShape {
+  code: ErrorCode;
+  message: string;
+}
+
+export class VigilError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'VigilError';
+    this.code = code;
+  }
+
+  toJSON(): VigilErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isVigilError(e: unknown): e is VigilError {
+  return e instanceof VigilError;
+}
