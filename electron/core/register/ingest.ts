@@ -1,7 +1,7 @@
 // Signals in: validate, hash, keep every changed version as a revision, open a finding for a new
 // signal. One transaction per batch: the signal rows, the finding, its full-text entry and the
 // audit entries commit together or not at all.
-import { normalizeSignal, searchableText, type NormalizedSignal } from '../signals/normalize';
+import { blastRadiusText, normalizeSignal, searchableText, type NormalizedSignal } from '../signals/normalize';
 import { VigilError } from '../../../shared/errors';
 import type { Priority, Severity } from '../../../shared/domain';
 import type { AuditCursor, AuditWriter } from './audit';
@@ -154,14 +154,6 @@ export class SignalIngester {
     result.inserted++;
     result.openedFindings.push(findingId);
   }
-}
-
-/** "3 entities: host:web-1, @usr.id:alice, …" — what a signal alone says about its reach. */
-export function blastRadiusText(entities: readonly string[]): string | null {
-  if (entities.length === 0) return null;
-  const shown = entities.slice(0, 3).join(', ');
-  const more = entities.length > 3 ? `, +${entities.length - 3} more` : '';
-  return `${entities.length} ${entities.length === 1 ? 'entity' : 'entities'}: ${shown}${more}`;
 }
 
 function rawId(raw: unknown): string | null {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { QueuePage, QueueQueryParsed } from '../../../shared/domain';
 import { VigilError } from '../../../shared/errors';
 import { AuditWriter, verifyAuditChain, type AuditInput, type AuditRow, type AuditVerdict } from './audit';
-import { openDatabase, type DB } from './database';
+import { openDatabase, sniffWorkspaceFile, type DB } from './database';
 import { SignalIngester, type IngestOptions, type IngestResult } from './ingest';
 import { migrate } from './migrate';
 import { QueueReader } from './queue';
@@ -89,7 +89,8 @@ export class Register {
 
   /** Open an existing workspace. A wrong passphrase fails before the database file is touched. */
   static async open(path: string, unlock: Unlock): Promise<Register> {
-    if (!existsSync(path)) throw new VigilError('WORKSPACE_NOT_FOUND', `No workspace at ${path}.`);
+    // The file itself first: a plaintext or foreign file is answered as such, whatever its key file says.
+    sniffWorkspaceFile(path);
     const keyFile = readKeyFile(path);
     const key = await unwrapVaultKey(keyFile, unlock);
     let db: DB;
@@ -182,6 +183,26 @@ export class Register {
       .immediate();
     this.localVersion++;
     return result;
+  }
+
+  /** Run several changes as one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    const r = this.live().transaction(fn).immediate();
+    this.localVersion++;
+    return r;
+  }
+
+  addAnalyst(a: { handle: string; name: string; role: 'analyst' | 'lead' | 'admin' }, actor: string, at = Date.now()): void {
+    const db = this.live();
+    db.transaction(() => {
+      db.prepare('INSERT INTO analysts (handle, name, role, created_at) VALUES (?, ?, ?, ?)').run(a.handle, a.name, a.role, at);
+      this.auditWriter.begin().append({ actor, action: 'analyst.added', entity: 'analyst', entityId: a.handle, new: a, at });
+    }).immediate();
+    this.localVersion++;
+  }
+
+  analysts(): { handle: string; name: string; role: string }[] {
+    return this.live().prepare('SELECT handle, name, role FROM analysts ORDER BY handle').all() as { handle: string; name: string; role: string }[];
   }
 
   /** Record an audit entry that is not a field change (an export, a lock, …). */

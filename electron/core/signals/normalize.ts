@@ -114,3 +114,12 @@ function firstLine(message: string): string | null {
 export function searchableText(n: NormalizedSignal): string {
   return [n.message.replace(/%%%/g, ' '), n.tags.join(' '), n.entities.join(' '), n.host ?? '', n.ruleName ?? '', n.ddId].join('\n');
 }
+
+/** "3 entities: host:web-1, @usr.id:alice, …" — what a signal alone says about its reach. */
+export function blastRadiusText(entities: readonly string[]): string | null {
+  if (entities.length === 0) return null;
+  const shown = entities.slice(0, 3).join(', ');
+  const more = entities.length > 3 ? `, +${entities.length - 3} more` : '';
+  return `${entities.length} ${entities.length === 1 ? 'entity' : 'entities'}: ${shown}${more}`;
+}
+

@@ -1,0 +1,236 @@
+// `vigil`: the same core as the app, headless. Exit codes: 0 done, 1 the check failed or the
+// operation was refused, 2 bad usage.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { QUEUE_SORT_FIELDS, QueueQuery, type QueuePage, type QueueSortField } from '../../shared/domain';
+import { VigilError, isVigilError } from '../../shared/errors';
+import { AttackCatalog } from '../core/attack/catalog';
+import { createDemoWorkspace } from '../core/demo/demo-workspace';
+import { Register } from '../core/register/register';
+import { readPassphrase } from './passphrase';
+
+const HELP = `vigil — Vigil's command line (same register and rules as the app)
+
+Usage:
+  vigil init  --workspace FILE                 create an empty encrypted workspace
+  vigil demo  --workspace FILE [--signals N] [--seed N]
+                                               create a demo workspace (default 500 signals)
+  vigil queue --workspace FILE [--status S] [--severity S] [--priority P] [--assignee A]
+              [--tactic TA…] [--technique T…] [--search TEXT] [--sort FIELD[:asc|desc]]
+              [--limit N] [--offset N] [--json]
+                                               print a page of the findings queue
+  vigil audit verify --workspace FILE [--json] check the hash chain of the audit trail
+  vigil --version | --help
+
+Filters take a comma-separated list or repeat (--status new,drafted). --assignee "" selects
+unassigned findings. Sort fields: ${QUEUE_SORT_FIELDS.join(', ')}.
+The passphrase comes from VIGIL_PASSPHRASE or is asked on the terminal.
+`;
+
+class UsageError extends Error {}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function list(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  const out = values.flatMap((v) => (v === '' ? [''] : v.split(',').map((s) => s.trim()).filter(Boolean)));
+  return out.length ? out : undefined;
+}
+
+function intOpt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--${name} takes a whole number, got "${v}"`);
+  return Number(v);
+}
+
+function requireWorkspace(v: string | undefined): string {
+  if (!v) throw new UsageError('--workspace FILE is required');
+  return resolve(v);
+}
+
+export function parseSort(s: string | undefined): { field: QueueSortField; dir: 'asc' | 'desc' } | undefined {
+  if (!s) return undefined;
+  let field = s;
+  let dir: 'asc' | 'desc' = 'desc';
+  if (s.startsWith('-')) field = s.slice(1);
+  else if (s.includes(':')) {
+    const [f, d] = s.split(':');
+    field = f ?? '';
+    if (d !== 'asc' && d !== 'desc') throw new UsageError(`--sort direction must be asc or desc, got "${d}"`);
+    dir = d;
+  }
+  if (!(QUEUE_SORT_FIELDS as readonly string[]).includes(field)) {
+    throw new UsageError(`--sort field "${field}" is not one of: ${QUEUE_SORT_FIELDS.join(', ')}`);
+  }
+  return { field: field as QueueSortField, dir };
+}
+
+type Out = { log: (s: string) => void; err: (s: string) => void };
+
+export async function main(argv: string[], out: Out = { log: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        workspace: { type: 'string', short: 'w' },
+        signals: { type: 'string' },
+        seed: { type: 'string' },
+        status: { type: 'string', multiple: true },
+        severity: { type: 'string', multiple: true },
+        priority: { type: 'string', multiple: true },
+        assignee: { type: 'string', multiple: true },
+        tactic: { type: 'string', multiple: true },
+        technique: { type: 'string', multiple: true },
+        search: { type: 'string' },
+        sort: { type: 'string' },
+        limit: { type: 'string' },
+        offset: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    out.err(`vigil: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.version) {
+    out.log(version());
+    return 0;
+  }
+  const [cmd, sub] = positionals;
+  if (v.help || !cmd) {
+    out.log(HELP);
+    return v.help ? 0 : 2;
+  }
+  try {
+    switch (cmd) {
+      case 'init': {
+        const path = requireWorkspace(v.workspace);
+        const passphrase = await readPassphrase({ confirm: true, prompt: 'New workspace passphrase: ' });
+        const reg = await Register.create(path, { passphrase });
+        reg.close();
+        out.log(v.json ? JSON.stringify({ workspace: path, created: true }) : `Created an empty encrypted workspace at ${path} (key file: ${path}.key).`);
+        return 0;
+      }
+      case 'demo': {
+        const path = requireWorkspace(v.workspace);
+        const signals = intOpt(v.signals, 'signals') ?? 500;
+        if (signals < 1 || signals > 5_000_000) throw new UsageError('--signals must be between 1 and 5,000,000');
+        const seed = intOpt(v.seed, 'seed');
+        const passphrase = await readPassphrase({ confirm: true, prompt: 'New workspace passphrase: ' });
+        const started = Date.now();
+        const reg = await createDemoWorkspace(path, { passphrase }, {
+          signals,
+          ...(seed !== undefined ? { seed } : {}),
+          catalog: AttackCatalog.load(),
+          onProgress: v.json ? undefined : (done, total) => process.stderr.write(`\rdemo: ${done}/${total} signals`),
+        });
+        const total = reg.facets().total;
+        reg.close();
+        if (!v.json) process.stderr.write('\n');
+        out.log(
+          v.json
+            ? JSON.stringify({ workspace: path, signals, findings: total, ms: Date.now() - started })
+            : `Created demo workspace ${path}: ${signals} signals, ${total} findings (${((Date.now() - started) / 1000).toFixed(1)} s).`,
+        );
+        return 0;
+      }
+      case 'queue': {
+        const path = requireWorkspace(v.workspace);
+        const sort = parseSort(v.sort);
+        const candidate = {
+          filter: {
+            status: list(v.status),
+            severity: list(v.severity),
+            priority: list(v.priority),
+            assignee: list(v.assignee),
+            tactic: list(v.tactic),
+            technique: list(v.technique),
+            search: v.search,
+          },
+          ...(sort ? { sort } : { sort: { field: 'finding_id', dir: 'desc' } }),
+          offset: intOpt(v.offset, 'offset') ?? 0,
+          limit: intOpt(v.limit, 'limit') ?? 100,
+        };
+        const q = QueueQuery.safeParse(JSON.parse(JSON.stringify(candidate)));
+        if (!q.success) {
+          const i = q.error.issues[0];
+          throw new UsageError(`${i?.path.join('.') ?? 'query'}: ${i?.message ?? 'invalid'}`);
+        }
+        const reg = await Register.open(path, { passphrase: await readPassphrase() });
+        let page: QueuePage;
+        try {
+          page = reg.queuePage(q.data);
+        } finally {
+          reg.close();
+        }
+        out.log(v.json ? JSON.stringify(page) : formatPage(page));
+        return 0;
+      }
+      case 'audit': {
+        if (sub !== 'verify') throw new UsageError('usage: vigil audit verify --workspace FILE');
+        const path = requireWorkspace(v.workspace);
+        const reg = await Register.open(path, { passphrase: await readPassphrase() });
+        const verdict = (() => {
+          try {
+            return reg.verifyAudit();
+          } finally {
+            reg.close();
+          }
+        })();
+        if (v.json) out.log(JSON.stringify(verdict));
+        else if (verdict.ok) out.log(`Audit chain intact: ${verdict.entries} entries, head ${verdict.head}.`);
+        else out.log(`Audit chain BROKEN at entry ${verdict.broken?.seq}: ${verdict.broken?.reason}. ${verdict.entries} entries before it verify.`);
+        return verdict.ok ? 0 : 1;
+      }
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      out.err(`vigil: ${e.message}\n\n${HELP}`);
+      return 2;
+    }
+    if (isVigilError(e)) {
+      out.err(`vigil: ${e.code}: ${e.message}`);
+      return 1;
+    }
+    out.err(`vigil: INTERNAL: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}
+
+function formatPage(p: QueuePage): string {
+  const cols: [string, number][] = [
+    ['finding_id', 10],
+    ['severity', 8],
+    ['status', 10],
+    ['priority', 3],
+    ['assignee', 16],
+    ['mitre_technique', 10],
+    ['title', 60],
+  ];
+  const cell = (s: unknown, w: number) => {
+    const t = s === null || s === undefined ? '-' : String(s);
+    return t.length > w ? t.slice(0, w - 1) + '…' : t.padEnd(w);
+  };
+  const lines = [cols.map(([c, w]) => cell(c, w)).join('  ')];
+  for (const r of p.rows) lines.push(cols.map(([c, w]) => cell((r as Record<string, unknown>)[c], w)).join('  '));
+  lines.push(`${p.rows.length} of ${p.totalExact ? p.total : `${p.total}+`} findings (offset ${p.offset})`);
+  return lines.join('\n');
+}
+
+export { VigilError };

@@ -1,0 +1,250 @@
+// Composition root: from options to services, and the implementation of every contract channel.
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Handlers } from './dispatch';
+import type { FindingDetail, QueueFacets, VaultStatus, VigilEvent } from '../../shared/domain';
+import { FINDING_STATUSES, PRIORITIES, SEVERITIES } from '../../shared/domain';
+import { VigilError } from '../../shared/errors';
+import { AttackCatalog } from './attack/catalog';
+import { AppStateFile } from './app-state';
+import { Register } from './register/register';
+import { DEFAULT_SCRYPT, type OsKeyWrapper, type ScryptParams, type Unlock } from './register/vault-key';
+import { createDemoWorkspace } from './demo/demo-workspace';
+import { IdleLock } from './idle-lock';
+
+export interface WorkspaceOptions {
+  version: string;
+  /** non-secret app state (last workspace, idle lock minutes) */
+  statePath: string;
+  /** where the app keeps the demo workspace it creates on first launch */
+  demoPath: string;
+  /** the OS key store, when electron/main has a real one */
+  os?: OsKeyWrapper | null;
+  scrypt?: ScryptParams;
+  catalog?: AttackCatalog;
+  demoSignals?: number;
+  /** who the local user is, until analyst profiles exist */
+  actor: string;
+}
+
+export class Workspace {
+  private register: Register | null = null;
+  private readonly state: AppStateFile;
+  private readonly listeners = new Set<(e: VigilEvent) => void>();
+  private readonly idle: IdleLock;
+  readonly catalog: AttackCatalog;
+
+  constructor(private readonly opts: WorkspaceOptions) {
+    this.state = new AppStateFile(opts.statePath);
+    this.catalog = opts.catalog ?? AttackCatalog.load();
+    this.idle = new IdleLock(() => this.lock('idle'));
+  }
+
+  onEvent(listener: (e: VigilEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: VigilEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private get path(): string | null {
+    const p = this.state.get().workspacePath;
+    return p && existsSync(p) ? p : null;
+  }
+
+  status(): VaultStatus {
+    const path = this.path;
+    let methods: ('passphrase' | 'os')[] = [];
+    if (path && !this.register) {
+      try {
+        methods = Register.unlockMethods(path);
+      } catch {
+        methods = [];
+      }
+    }
+    return {
+      state: !path ? 'none' : this.register ? 'unlocked' : 'locked',
+      workspace: path
+        ? {
+            path,
+            name: this.register?.setting('workspace.name') ?? basename(path).replace(/\.vigil$/i, ''),
+            demo: path === this.opts.demoPath,
+          }
+        : null,
+      unlockMethods: this.register ? [] : methods,
+      idleLockMinutes: this.state.get().idleLockMinutes,
+      osKeystore: this.opts.os ? 'available' : 'unavailable',
+    };
+  }
+
+  private unlockWith(passphrase: string | undefined): Unlock {
+    const u: Unlock = {};
+    if (passphrase !== undefined) u.passphrase = passphrase;
+    if (this.opts.os) u.os = this.opts.os;
+    return u;
+  }
+
+  async unlock(passphrase?: string): Promise<VaultStatus> {
+    const path = this.path;
+    if (!path) throw new VigilError('VAULT_NOT_OPEN', 'No workspace is open yet. Open the demo workspace or create one.');
+    if (!this.register) {
+      this.register = await Register.open(path, this.unlockWith(passphrase));
+      this.idle.start(this.state.get().idleLockMinutes);
+    }
+    const s = this.status();
+    this.emit({ type: 'vault', status: s });
+    return s;
+  }
+
+  lock(_why: 'user' | 'idle' | 'system' = 'user'): VaultStatus {
+    this.idle.stop();
+    if (this.register) {
+      this.register.close();
+      this.register = null;
+    }
+    const s = this.status();
+    this.emit({ type: 'vault', status: s });
+    return s;
+  }
+
+  /** Open the demo workspace, creating it (with a fixed seed) on first use. */
+  async openDemo(passphrase?: string): Promise<VaultStatus> {
+    const path = this.opts.demoPath;
+    if (this.register && this.register.path !== path) this.lock('user');
+    if (!existsSync(path)) {
+      if (!this.opts.os && passphrase === undefined) {
+        throw new VigilError('PASSPHRASE_REQUIRED', 'Choose a passphrase to protect the demo workspace (no OS key store is available).');
+      }
+      const reg = await createDemoWorkspace(path, this.unlockWith(passphrase), {
+        signals: this.opts.demoSignals ?? 500,
+        scrypt: this.opts.scrypt ?? DEFAULT_SCRYPT,
+        catalog: this.catalog,
+      });
+      this.register = reg;
+      this.state.update({ workspacePath: path });
+      this.idle.start(this.state.get().idleLockMinutes);
+      const s = this.status();
+      this.emit({ type: 'vault', status: s });
+      return s;
+    }
+    this.state.update({ workspacePath: path });
+    return this.unlock(passphrase);
+  }
+
+  setIdleLock(minutes: number): VaultStatus {
+    this.state.update({ idleLockMinutes: minutes });
+    if (this.register) this.idle.start(minutes);
+    return this.status();
+  }
+
+  touch(): { locksAt: string | null } {
+    const at = this.register ? this.idle.touch() : null;
+    return { locksAt: at === null ? null : new Date(at).toISOString() };
+  }
+
+  /** The open register, or a clear error saying why there is none. */
+  reg(): Register {
+    if (this.register) return this.register;
+    if (!this.path) throw new VigilError('VAULT_NOT_OPEN', 'No workspace is open yet. Open the demo workspace or create one.');
+    throw new VigilError('VAULT_LOCKED', 'The workspace is locked. Unlock it to continue.');
+  }
+
+  facets(): QueueFacets {
+    const f = this.reg().facets();
+    const sevOrder = [...SEVERITIES].reverse();
+    const byValue = (rows: { value: string; count: number }[], order: readonly string[]) =>
+      order.map((v) => ({ value: v, label: v, count: rows.find((r) => r.value === v)?.count ?? 0 }));
+    return {
+      total: f.total,
+      status: byValue(f.status, FINDING_STATUSES),
+      severity: byValue(f.severity, sevOrder),
+      priority: byValue(f.priority, PRIORITIES),
+      assignee: f.assignee.map((r) => ({ value: r.value, label: r.value === '' ? 'Unassigned' : r.value, count: r.count })),
+      tactic: f.tactic
+        .filter((r) => r.value !== '')
+        .map((r) => ({ value: r.value, label: `${r.value} ${this.catalog.tactic(r.value)?.name ?? ''}`.trim(), count: r.count })),
+      technique: f.technique
+        .filter((r) => r.value !== '')
+        .map((r) => ({ value: r.value, label: `${r.value} ${this.catalog.technique(r.value)?.name ?? ''}`.trim(), count: r.count })),
+    };
+  }
+
+  findingDetail(id: string): FindingDetail {
+    const n = Number(id.slice(4));
+    const rec = this.reg().finding(n);
+    if (!rec) throw new VigilError('NOT_FOUND', `Finding ${id} does not exist in this workspace.`);
+    const payload = rec.signal.payload as { attributes?: { message?: string; tags?: string[]; attributes?: Record<string, unknown>; custom?: Record<string, unknown> } };
+    const custom = payload.attributes?.attributes ?? payload.attributes?.custom ?? {};
+    const entities = Array.isArray(custom['entities']) ? (custom['entities'] as unknown[]).filter((e): e is string => typeof e === 'string') : [];
+    const samples = Array.isArray(custom['samples']) ? (custom['samples'] as unknown[]) : [];
+    const parseJson = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+    return {
+      finding: {
+        ...rec.row,
+        tactic_name: rec.row.mitre_tactic ? (this.catalog.tactic(rec.row.mitre_tactic)?.name ?? null) : null,
+        technique_name: rec.row.mitre_technique ? (this.catalog.technique(rec.row.mitre_technique)?.name ?? null) : null,
+        risk_factors: rec.risk_factors,
+        mitigation_plan: rec.mitigation_plan,
+        supersedes: rec.supersedes === null ? null : `FND-${rec.supersedes}`,
+      },
+      signal: {
+        dd_signal_id: rec.signal.dd_signal_id,
+        timestamp: new Date(rec.signal.ts).toISOString(),
+        rule_name: rec.signal.rule_name,
+        rule_type: rec.signal.rule_type,
+        source: rec.signal.source,
+        message: payload.attributes?.message ?? '',
+        tags: [...new Set(payload.attributes?.tags ?? [])],
+        entities,
+        samples,
+        triage_state: rec.signal.triage_state,
+        revision: rec.signal.revision,
+        revisions: rec.signal.revisions.map((r) => ({ ...r, fetched_at: new Date(r.fetched_at).toISOString() })),
+        payload: rec.signal.payload,
+      },
+      history: rec.history.map((h) => ({
+        seq: h.seq,
+        at: h.at,
+        actor: h.actor,
+        action: h.action,
+        field: h.field,
+        old: parseJson(h.old_value),
+        new: parseJson(h.new_value),
+      })),
+    };
+  }
+
+  handlers(): Handlers {
+    return {
+      'app.info': () => ({
+        version: this.opts.version,
+        // Sources arrive with the Datadog/Splunk issue; until one is configured there is nothing to reach.
+        connectivity: 'not-configured' as const,
+        outbox: { pending: 0, lastError: null },
+        attack: { version: this.catalog.attackVersion },
+      }),
+      'vault.status': () => this.status(),
+      'vault.unlock': (i) => this.unlock(i.passphrase),
+      'vault.lock': () => this.lock('user'),
+      'vault.setIdleLock': (i) => this.setIdleLock(i.minutes),
+      'workspace.openDemo': (i) => this.openDemo(i.passphrase),
+      'session.touch': () => this.touch(),
+      'queue.page': (q) => {
+        this.touch();
+        return this.reg().queuePage(q);
+      },
+      'queue.facets': () => this.facets(),
+      'finding.get': (i) => {
+        this.touch();
+        return this.findingDetail(i.id);
+      },
+    };
+  }
+
+  dispose(): void {
+    this.lock('system');
+    this.listeners.clear();
+  }
+}
