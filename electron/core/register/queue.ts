@@ -215,24 +215,57 @@ export class QueueReader {
   }
 
   page(q: QueueQueryParsed): QueuePage {
-    const fts = q.filter.search ? ftsQuery(q.filter.search) : null;
-    return fts ? this.searchPage(q, fts) : this.filteredPage(q);
+    const { total, totalExact, rows } = this.plan(q);
+    const raw = rows ? (this.stmt(rows.sql).all(...rows.params) as RawRow[]) : [];
+    return { rows: raw.map(toQueueRow), total, totalExact, offset: q.offset, limit: q.limit };
   }
 
-  private filteredPage(q: QueueQueryParsed): QueuePage {
+  /**
+   * The count and the one statement that fetches the page. The benchmark runs that statement bare,
+   * as the storage limit the handler is compared with.
+   */
+  plan(q: QueueQueryParsed): { total: number; totalExact: boolean; rows: { sql: string; params: unknown[] } | null } {
+    const fts = q.filter.search ? ftsQuery(q.filter.search) : null;
     const w = buildWhere(q.filter);
-    const total = this.facetCount(w);
     const sort = SORT[q.sort.field];
     const dir = q.sort.dir === 'asc' ? 'ASC' : 'DESC';
-    if (total === 0 || q.offset >= total) return { rows: [], total, totalExact: true, offset: q.offset, limit: q.limit };
+    const where = w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : '';
+    const order = ` ORDER BY ${sort.col} ${dir}, id ${dir} LIMIT ? OFFSET ?`;
 
-    const index = this.chooseIndex(w, total, q);
-    const sql =
-      `SELECT ${COLUMNS} FROM findings${index ? ` INDEXED BY ${index}` : ''}` +
-      (w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : '') +
-      ` ORDER BY ${sort.col} ${dir}, id ${dir} LIMIT ? OFFSET ?`;
-    const rows = this.stmt(sql).all(...w.params, q.limit, q.offset) as RawRow[];
-    return { rows: rows.map(toQueueRow), total, totalExact: true, offset: q.offset, limit: q.limit };
+    if (!fts) {
+      const total = this.facetCount(w);
+      if (total === 0 || q.offset >= total) return { total, totalExact: true, rows: null };
+      const index = this.chooseIndex(w, total, q);
+      return {
+        total,
+        totalExact: true,
+        rows: { sql: `SELECT ${COLUMNS} FROM findings${index ? ` INDEXED BY ${index}` : ''}${where}${order}`, params: [...w.params, q.limit, q.offset] },
+      };
+    }
+
+    const matches = `SELECT rowid FROM finding_fts WHERE finding_fts MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_CAP + 1}`;
+    const counted = this.stmt(
+      `SELECT count(*) AS n FROM (${matches}) m` + (w.sql.length ? ` JOIN findings ON findings.id = m.rowid${where}` : ''),
+    ).get(fts, ...w.params) as { n: number };
+    const total = Math.min(counted.n, SEARCH_CAP);
+    const totalExact = counted.n <= SEARCH_CAP;
+    if (total === 0 || q.offset >= total) return { total, totalExact, rows: null };
+    if (q.sort.field === 'finding_id' && q.sort.dir === 'desc' && w.sql.length === 0) {
+      // The common case: FTS5 yields rowids newest first, so only this page is touched.
+      return {
+        total,
+        totalExact,
+        rows: {
+          sql: `SELECT ${COLUMNS} FROM findings WHERE id IN (SELECT rowid FROM finding_fts WHERE finding_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) ORDER BY id DESC`,
+          params: [fts, q.limit, q.offset],
+        },
+      };
+    }
+    return {
+      total,
+      totalExact,
+      rows: { sql: `SELECT ${COLUMNS} FROM (${matches}) m JOIN findings ON findings.id = m.rowid${where}${order}`, params: [fts, ...w.params, q.limit, q.offset] },
+    };
   }
 
   /**
@@ -251,39 +284,12 @@ export class QueueReader {
       if (!index) continue;
       const one = buildWhere(pickDim(q.filter, d));
       const c = this.facetCount(one);
-      // Ordered for free only when the filter index is (col, id), the value is single and we sort by id.
-      const ordered = q.sort.field === 'finding_id' && one.params.length === 1 && d !== 'technique' && d !== 'assignee';
+      // Every filter index is (col, id): one value and a sort by id come out ordered for free.
+      const ordered = q.sort.field === 'finding_id' && (one.params.length === 1 || (d === 'assignee' && one.params.length === 0));
       const cost = ordered ? Math.min(c, need * Math.max(1, c / Math.max(total, 1))) : c * 1.5 + 50;
       if (cost < best.cost) best = { index, cost };
     }
     return best.index;
-  }
-
-  private searchPage(q: QueueQueryParsed, fts: string): QueuePage {
-    const w = buildWhere(q.filter);
-    const sort = SORT[q.sort.field];
-    const dir = q.sort.dir === 'asc' ? 'ASC' : 'DESC';
-    const newestFirst = q.sort.field === 'finding_id' && q.sort.dir === 'desc';
-    const matches = `SELECT rowid FROM finding_fts WHERE finding_fts MATCH ? ORDER BY rowid DESC LIMIT ${SEARCH_CAP + 1}`;
-    const counted = this.stmt(
-      `SELECT count(*) AS n FROM (${matches}) m` + (w.sql.length ? ` JOIN findings ON findings.id = m.rowid WHERE ${w.sql.join(' AND ')}` : ''),
-    ).get(fts, ...w.params) as { n: number };
-    const totalExact = counted.n <= SEARCH_CAP;
-    const total = Math.min(counted.n, SEARCH_CAP);
-    let rows: RawRow[];
-    if (newestFirst && w.sql.length === 0) {
-      // The common case: FTS5 yields rowids newest first; fetch just this page.
-      rows = this.stmt(
-        `SELECT ${COLUMNS} FROM findings WHERE id IN (SELECT rowid FROM finding_fts WHERE finding_fts MATCH ? ORDER BY rowid DESC LIMIT ? OFFSET ?) ORDER BY id DESC`,
-      ).all(fts, q.limit, q.offset) as RawRow[];
-    } else {
-      rows = this.stmt(
-        `SELECT ${COLUMNS} FROM (${matches}) m JOIN findings ON findings.id = m.rowid` +
-          (w.sql.length ? ` WHERE ${w.sql.join(' AND ')}` : '') +
-          ` ORDER BY ${sort.col} ${dir}, id ${dir} LIMIT ? OFFSET ?`,
-      ).all(fts, ...w.params, q.limit, q.offset) as RawRow[];
-    }
-    return { rows: rows.map(toQueueRow), total, totalExact, offset: q.offset, limit: q.limit };
   }
 
   /** Counts per value for the filter menus. */

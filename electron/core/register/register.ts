@@ -165,6 +165,12 @@ export class Register {
     return this.queueReader.page(q);
   }
 
+  /** The statement behind a queue page (for the benchmark's bare baseline and plan tests). */
+  queuePlan(q: QueueQueryParsed) {
+    this.live();
+    return this.queueReader.plan(q);
+  }
+
   facets() {
     this.live();
     return this.queueReader.facets();

@@ -1,0 +1,203 @@
+// `npm run bench [-- --json] [-- --findings N]`: speed figures on this machine, not pass/fail tests.
+// Queue, search and case open run on a register of 1,000,000 synthetic findings (built once into
+// .cache/bench and reused); ingest runs 200,000 signals through Vigil's register code against a bare
+// loop of prepared inserts of the very same rows, encrypted and plain.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { AttackCatalog } from '../../electron/core/attack/catalog';
+import { dispatch } from '../../electron/core/dispatch';
+import { Register } from '../../electron/core/register/register';
+import { FAST_SCRYPT_FOR_TESTS } from '../../electron/core/register/vault-key';
+import { Workspace } from '../../electron/core/workspace';
+import { iterateDemoSignals } from '../../electron/core/demo/signal-factory';
+import { QueueQuery, type QueueQuery as QueueQueryInput } from '../../shared/domain';
+import { summarize, timeMs, round } from './stats';
+import { benchIngest } from './ingest-bench';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const nArg = args.indexOf('--findings');
+const N = nArg >= 0 ? Number(args[nArg + 1]) : 1_000_000;
+const INGEST_N = Number(process.env['VIGIL_BENCH_INGEST'] ?? 200_000);
+const PASS = 'bench passphrase';
+const root = resolve(import.meta.dirname, '../..');
+const cacheDir = join(root, '.cache', 'bench');
+const log = (s: string) => {
+  if (!json) console.log(s);
+  else process.stderr.write(s + '\n');
+};
+
+const ANALYSTS = ['amara.okafor', 'li.wei', 'jonas.berg', 'priya.nair', 'diego.ramos', 'sofia.rossi', 'kenji.sato'];
+
+async function buildRegister(path: string, catalog: AttackCatalog): Promise<void> {
+  log(`building a ${N.toLocaleString()}-finding register at ${path} (once; reused after)…`);
+  const reg = await Register.create(path, { passphrase: PASS }, { scrypt: FAST_SCRYPT_FOR_TESTS, name: 'bench' });
+  const tacticFor = (t: string) => catalog.technique(t)?.tactics[0] ?? null;
+  const t0 = Date.now();
+  let batch: unknown[] = [];
+  let done = 0;
+  for (const s of iterateDemoSignals({ count: N, seed: 42, spanDays: 365 })) {
+    batch.push(s);
+    if (batch.length === 5000) {
+      reg.ingestSignals(batch, { actor: 'bench', tacticFor });
+      done += batch.length;
+      batch = [];
+      if (done % 100_000 === 0) log(`  ${done.toLocaleString()} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+  }
+  if (batch.length) reg.ingestSignals(batch, { actor: 'bench', tacticFor });
+  // A worked queue, not a fresh one: spread statuses and assignees deterministically (set-based, so
+  // the facet triggers keep their counts) — this is fixture shaping, not a product path.
+  const db = reg.unsafeHandle();
+  db.transaction(() => {
+    db.prepare(
+      `UPDATE findings SET
+         status = CASE abs(id * 2654435761) % 100
+           WHEN 0 THEN 'blocked' ELSE CASE
+             WHEN abs(id * 2654435761) % 100 < 35 THEN 'new'
+             WHEN abs(id * 2654435761) % 100 < 55 THEN 'drafted'
+             WHEN abs(id * 2654435761) % 100 < 70 THEN 'in_review'
+             WHEN abs(id * 2654435761) % 100 < 78 THEN 'signed'
+             WHEN abs(id * 2654435761) % 100 < 82 THEN 'containing'
+             WHEN abs(id * 2654435761) % 100 < 90 THEN 'contained'
+             ELSE 'closed' END END,
+         assignee = CASE WHEN abs(id * 40503) % 10 < 3 THEN NULL ELSE json_extract(?, '$[' || (abs(id * 40503) % ${ANALYSTS.length}) || ']') END,
+         risk_score = abs(id * 7919) % 100`,
+    ).run(JSON.stringify(ANALYSTS));
+  })();
+  reg.optimize();
+  reg.close();
+  log(`  built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+const QUEUE_MIX: QueueQueryInput[] = [
+  { sort: { field: 'finding_id', dir: 'desc' } },
+  { sort: { field: 'created_at', dir: 'desc' } },
+  { sort: { field: 'severity', dir: 'desc' } },
+  { sort: { field: 'priority', dir: 'asc' } },
+  { sort: { field: 'risk_score', dir: 'desc' } },
+  { filter: { status: ['new'] }, sort: { field: 'finding_id', dir: 'desc' } },
+  { filter: { status: ['new', 'drafted'] }, sort: { field: 'severity', dir: 'desc' } },
+  { filter: { severity: ['critical'] }, sort: { field: 'created_at', dir: 'desc' } },
+  { filter: { severity: ['high', 'critical'], status: ['new'] }, sort: { field: 'finding_id', dir: 'desc' } },
+  { filter: { priority: ['P1', 'P2'] }, sort: { field: 'updated_at', dir: 'desc' } },
+  { filter: { assignee: ['amara.okafor'] }, sort: { field: 'finding_id', dir: 'desc' } },
+  { filter: { assignee: [''] }, sort: { field: 'severity', dir: 'desc' } },
+  { filter: { tactic: ['TA0006'] }, sort: { field: 'finding_id', dir: 'desc' } },
+  { filter: { technique: ['T1110'] }, sort: { field: 'created_at', dir: 'desc' } },
+  { filter: { technique: ['T1078.004'] }, sort: { field: 'finding_id', dir: 'desc' } },
+  { filter: { status: ['in_review'], assignee: ['li.wei'] }, sort: { field: 'priority', dir: 'asc' } },
+  { filter: { tactic: ['TA0003'], severity: ['high'] }, sort: { field: 'status', dir: 'asc' } },
+  { sort: { field: 'assignee', dir: 'asc' } },
+  { sort: { field: 'mitre_technique', dir: 'asc' } },
+  { filter: { status: ['blocked'] }, sort: { field: 'title', dir: 'asc' } },
+];
+/** A view opens at the top and the analyst scrolls: first page, then a few further down. */
+const OFFSETS = [0, 100, 200, 500, 1000, 5000];
+const SEARCH_WORDS = ['brute', 'okta', 'kubernetes', 'root', 'mfa', 'privileged', 'github', 'cloudtrail', 'token', 'ssh', 'amara', 'admin'];
+
+async function main(): Promise<void> {
+  const catalog = AttackCatalog.load();
+  mkdirSync(cacheDir, { recursive: true });
+  const path = join(cacheDir, `findings-${N}-v1.vigil`);
+  if (!existsSync(path)) {
+    for (const p of [path, `${path}.key`, `${path}-wal`, `${path}-shm`]) rmSync(p, { force: true });
+    await buildRegister(path, catalog);
+  }
+
+  // Vigil's own handler path: the Workspace and the contract dispatcher, as the app runs them.
+  const statePath = join(mkdtempSync(join(tmpdir(), 'vigil-bench-')), 'state.json');
+  writeFileSync(statePath, JSON.stringify({ workspacePath: path, idleLockMinutes: 60 }));
+  const ws = new Workspace({ version: 'bench', statePath, demoPath: join(cacheDir, 'unused-demo.vigil'), os: null, catalog, actor: 'bench' });
+  await ws.unlock(PASS);
+  const handlers = ws.handlers();
+  const reg = ws.reg();
+  const db = reg.unsafeHandle();
+  const total = reg.facets().total;
+  log(`register: ${total.toLocaleString()} findings`);
+
+  const call = async (channel: string, input: unknown) => {
+    const t = process.hrtime.bigint();
+    const r = await dispatch(handlers, channel, input);
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+    return ms;
+  };
+
+  // Warm the page cache the way an open app has it warm.
+  for (const q of QUEUE_MIX) await call('queue.page', q);
+
+  const queueMs: number[] = [];
+  const bareMs: number[] = [];
+  const coldMs: number[] = [];
+  for (let round_ = 0; round_ < 3; round_++) {
+    for (const q of QUEUE_MIX) {
+      for (const offset of OFFSETS) {
+        const input = { ...q, offset, limit: 100 };
+        // The count cache belongs to the data version; a write invalidates it, as a sync would.
+        if (offset === 0) {
+          reg.setSetting('bench.tick', String(round_ * 1000 + QUEUE_MIX.indexOf(q)), 'bench');
+          const ms = await call('queue.page', input);
+          coldMs.push(ms);
+          queueMs.push(ms);
+        } else queueMs.push(await call('queue.page', input));
+        const plan = reg.queuePlan(QueueQuery.parse(input));
+        if (plan.rows) {
+          const stmt = db.prepare(plan.rows.sql);
+          bareMs.push(timeMs(() => stmt.all(...plan.rows!.params))[1]);
+        }
+      }
+    }
+  }
+
+  const searchMs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    for (const w of SEARCH_WORDS) {
+      for (const offset of [0, 100]) {
+        searchMs.push(await call('queue.page', { filter: { search: w }, sort: { field: 'finding_id', dir: 'desc' }, offset, limit: 100 }));
+      }
+    }
+  }
+
+  const openMs: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const id = 1 + ((i * 7919 * 104729) % total);
+    openMs.push(await call('finding.get', { id: `FND-${id}` }));
+  }
+  ws.dispose();
+
+  const q = summarize(queueMs);
+  const bare = summarize(bareMs);
+  const cold = summarize(coldMs);
+  const s = summarize(searchMs);
+  const o = summarize(openMs);
+  log(`queue page (handler, 100 rows + count) p50 ${q.p50.toFixed(2)} ms  p95 ${q.p95.toFixed(2)} ms  (n=${q.n}; first page after a write p95 ${cold.p95.toFixed(2)} ms)`);
+  log(`queue page (bare indexed SELECT)       p50 ${bare.p50.toFixed(2)} ms  p95 ${bare.p95.toFixed(2)} ms`);
+  log(`word search, newest first               p50 ${s.p50.toFixed(2)} ms  p95 ${s.p95.toFixed(2)} ms  (n=${s.n})`);
+  log(`case open (finding.get)                 p50 ${o.p50.toFixed(2)} ms  p95 ${o.p95.toFixed(2)} ms  (n=${o.n})`);
+
+  const ingest = await benchIngest(INGEST_N, catalog, log);
+
+  const out = {
+    machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+    findings: total,
+    queue_page_p50_ms: round(q.p50),
+    queue_page_p95_ms: round(q.p95),
+    queue_page_first_after_write_p95_ms: round(cold.p95),
+    queue_bare_p50_ms: round(bare.p50),
+    queue_bare_p95_ms: round(bare.p95),
+    queue_vs_bare_p95_ratio: round(q.p95 / bare.p95, 2),
+    search_p50_ms: round(s.p50),
+    search_p95_ms: round(s.p95),
+    case_open_p50_ms: round(o.p50),
+    case_open_p95_ms: round(o.p95),
+    ...ingest,
+  };
+  if (json) console.log(JSON.stringify(out));
+  else console.log('\n' + JSON.stringify(out, null, 2));
+}
+
+await main();
