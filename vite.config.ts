@@ -23,9 +23,15 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
+    // Relative asset URLs: Electron loads the built renderer from file://, where '/' is the disk root.
+    base: './',
     plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // outDir sits outside the renderer root; empty it anyway so stale hashed bundles never linger.
+      emptyOutDir: true,
+      // The bundle loads from local disk, never over a network: one ~650 kB chunk is fine.
+      chunkSizeWarningLimit: 1500,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },
   },

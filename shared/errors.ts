@@ -3,6 +3,7 @@
 export const ERROR_CODES = [
   'VALIDATION_FAILED', // input did not match the contract
   'UNKNOWN_CHANNEL',
+  'SENDER_REFUSED', // an IPC call from anything but Vigil's own window
   'VAULT_LOCKED', // the workspace is locked: unlock first
   'VAULT_NOT_OPEN', // no workspace has been opened yet
   'VAULT_KEY_INVALID', // wrong passphrase or key
@@ -21,6 +22,20 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'SIGNAL_INVALID',
   'AUDIT_CHAIN_BROKEN',
+  // Sources (Datadog, Splunk): what a person can act on when a connection fails.
+  'SOURCE_NOT_CONFIGURED', // no connection settings yet
+  'SOURCE_AUTH_FAILED', // bad or expired key/token (401/403 on a key check)
+  'SOURCE_FORBIDDEN', // the key works but lacks a permission
+  'SOURCE_NOT_FOUND', // unknown signal, case, saved search, workflow…
+  'SOURCE_BAD_REQUEST', // the service refused the request (bad SPL, invalid field)
+  'SOURCE_RATE_LIMITED', // 429 after the retry cap
+  'SOURCE_UNAVAILABLE', // 5xx after the retry cap
+  'SOURCE_UNREACHABLE', // DNS, refused, reset, offline
+  'SOURCE_TIMEOUT',
+  'SOURCE_TLS', // certificate could not be verified
+  'SOURCE_BAD_RESPONSE', // malformed JSON, an HTML error page, a body that fails its schema
+  'SOURCE_WRONG_SITE', // the key belongs to another Datadog site
+  'CANCELLED',
   'INTERNAL',
 ] as const;
 

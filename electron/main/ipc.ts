@@ -46,7 +46,7 @@ export function registerContract(ipcMain: Pick<IpcMain, 'handle' | 'removeHandle
     ipcMain.handle(name, async (event: IpcMainInvokeEvent, input: unknown): Promise<Reply<unknown>> => {
       if (!isTrustedSender(event, opts.isTrustedUrl)) {
         log({ channel, code: 'SENDER_REFUSED' });
-        return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: SENDER_REFUSED_MESSAGE } };
+        return { ok: false, error: { code: 'SENDER_REFUSED', message: SENDER_REFUSED_MESSAGE } };
       }
       let errorName: string | undefined;
       const reply = await dispatch(handlers, channel, input, (entry) => {

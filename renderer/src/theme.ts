@@ -87,7 +87,7 @@ export function createVigilTheme(mode: 'dark' | 'light' = 'dark'): Theme {
       MuiAutocomplete: { defaultProps: { size: 'small' } },
       MuiChip: {
         defaultProps: { size: 'small' },
-        styleOverrides: { sizeSmall: { height: 20, fontSize: '0.6875rem' }, labelSmall: { paddingLeft: 6, paddingRight: 6 } },
+        styleOverrides: { sizeSmall: { height: 20, fontSize: '0.6875rem', '& .MuiChip-label': { paddingLeft: 6, paddingRight: 6 } } },
       },
       MuiTable: { defaultProps: { size: 'small' } },
       MuiTableCell: {

@@ -1,0 +1,63 @@
+// The finding's audit trail, newest first: who changed what, when, from which value to which.
+import Box from '@mui/material/Box';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import type { AuditEntryView } from '../../../../shared/domain';
+import { formatTimeSeconds, formatValue, humanize } from '../../lib/format';
+import { MONO_FONT } from '../../theme';
+import { Missing } from './Section';
+
+/** Timestamps are stored as epoch ms; show them like every other time in the app. */
+function showValue(field: string | null, v: unknown): string {
+  if (typeof v === 'number' && field?.endsWith('_at')) return formatTimeSeconds(new Date(v).toISOString());
+  return formatValue(v);
+}
+
+/** "finding.updated" reads as "updated" inside a finding's own history. */
+const actionLabel = (action: string) => humanize(action.replace(/^finding\./, ''));
+
+export function HistoryTable({ history }: { history: readonly AuditEntryView[] }) {
+  if (history.length === 0) return <Missing>No recorded changes.</Missing>;
+  const rows = [...history].sort((a, b) => b.seq - a.seq);
+  return (
+    <Table data-testid="history" sx={{ tableLayout: 'fixed', '& td, & th': { verticalAlign: 'top' } }}>
+      <TableHead>
+        <TableRow>
+          <TableCell sx={{ width: 118 }}>When</TableCell>
+          <TableCell sx={{ width: 130 }}>Who</TableCell>
+          <TableCell sx={{ width: 110 }}>Action</TableCell>
+          <TableCell>Change</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {rows.map((h) => (
+          <TableRow key={h.seq} data-testid="history-entry">
+            <TableCell sx={{ fontFamily: MONO_FONT, fontSize: '0.625rem !important', whiteSpace: 'nowrap' }}>{formatTimeSeconds(h.at)}</TableCell>
+            <TableCell sx={{ overflowWrap: 'anywhere' }}>{h.actor}</TableCell>
+            <TableCell>{actionLabel(h.action)}</TableCell>
+            <TableCell sx={{ overflowWrap: 'anywhere' }}>
+              {h.field ? (
+                <>
+                  <Box component="span" sx={{ fontWeight: 600 }}>
+                    {h.field}
+                  </Box>
+                  {': '}
+                  <Box component="span" sx={{ color: 'text.secondary', textDecoration: h.old === null || h.old === undefined ? 'none' : 'line-through' }}>
+                    {showValue(h.field, h.old)}
+                  </Box>
+                  {' → '}
+                  <span>{showValue(h.field, h.new)}</span>
+                </>
+              ) : (
+                <Missing>{h.new === null || h.new === undefined ? '—' : formatValue(h.new)}</Missing>
+              )}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,177 @@
+// The e2e harness: a real Workspace (real SQLCipher register, real handlers) behind the built
+// renderer, served by Vite's preview server on loopback. Only the transport differs from the app:
+// instead of Electron IPC, the page's window.vigil (injected by fixtures.ts) posts each call to
+// /__vigil/invoke, which runs the very same dispatch() electron/main uses, and reads core events
+// from /__vigil/events as Server-Sent Events.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { preview, type Plugin, type PreviewServer } from 'vite';
+import { dispatch, type Handlers } from '../../electron/core/dispatch';
+import { FAST_SCRYPT_FOR_TESTS } from '../../electron/core/register/vault-key';
+import { Workspace } from '../../electron/core/workspace';
+import type { VigilEvent } from '../../shared/domain';
+
+const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const RENDERER_DIR = resolve(PROJECT_ROOT, 'out/renderer');
+
+export const INVOKE_PATH = '/__vigil/invoke';
+export const EVENTS_PATH = '/__vigil/events';
+/** A contract call is a small JSON object; anything bigger is a test bug or abuse. */
+const MAX_BODY_BYTES = 1 << 20;
+
+export interface HarnessOptions {
+  /** signals in the demo workspace; the app's default (500) when omitted */
+  demoSignals?: number;
+}
+
+export interface Harness {
+  /** http://127.0.0.1:<port>/ serving out/renderer */
+  url: string;
+  workspace: Workspace;
+  /** the temp folder holding the workspace and app state; removed by close() */
+  dir: string;
+  close: () => Promise<void>;
+}
+
+export class RendererNotBuiltError extends Error {
+  constructor() {
+    super(
+      `The e2e tests drive the built renderer, but ${join(RENDERER_DIR, 'index.html')} does not exist. ` +
+        'Build it first: `node --import tsx test/e2e/build-renderer.ts` (renderer only) or `npm run build`.',
+    );
+    this.name = 'RendererNotBuiltError';
+  }
+}
+
+function appVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The Vite plugin that turns the preview server into Vigil's loopback transport. */
+function vigilTransport(handlers: Handlers, workspace: Workspace, streams: Set<ServerResponse>): Plugin {
+  return {
+    name: 'vigil-e2e-transport',
+    configurePreviewServer(server: PreviewServer) {
+      server.middlewares.use(INVOKE_PATH, (req, res) => {
+        if (req.method !== 'POST') {
+          sendJson(res, 405, { ok: false, error: { code: 'VALIDATION_FAILED', message: `Use POST for ${INVOKE_PATH}.` } });
+          return;
+        }
+        void (async () => {
+          let body: { channel?: unknown; input?: unknown };
+          try {
+            body = JSON.parse(await readBody(req)) as typeof body;
+          } catch (e) {
+            sendJson(res, 400, { ok: false, error: { code: 'VALIDATION_FAILED', message: `The request is not a JSON call: ${(e as Error).message}` } });
+            return;
+          }
+          // dispatch never throws: every failure comes back as { ok: false, error } like over IPC.
+          const reply = await dispatch(handlers, body?.channel, body?.input, (entry) => {
+            console.error(`[vigil e2e] ${entry.channel}: ${entry.code} ${entry.message}`, entry.cause ?? '');
+          });
+          sendJson(res, 200, reply);
+        })();
+      });
+
+      server.middlewares.use(EVENTS_PATH, (req, res) => {
+        if (req.method !== 'GET') {
+          res.statusCode = 405;
+          res.end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        // A comment line flushes the headers so EventSource reports "open" at once.
+        res.write(': vigil events\n\n');
+        streams.add(res);
+        const off = workspace.onEvent((e: VigilEvent) => res.write(`data: ${JSON.stringify(e)}\n\n`));
+        req.on('close', () => {
+          off();
+          streams.delete(res);
+        });
+      });
+    },
+  };
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new RendererNotBuiltError();
+
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+  const workspace = new Workspace({
+    version: appVersion(),
+    statePath: join(dir, 'app-state.json'),
+    demoPath: join(dir, 'demo.vigil'),
+    os: null,
+    scrypt: FAST_SCRYPT_FOR_TESTS,
+    actor: 'e2e',
+    ...(opts.demoSignals !== undefined ? { demoSignals: opts.demoSignals } : {}),
+  });
+  const streams = new Set<ServerResponse>();
+
+  let server: PreviewServer;
+  try {
+    server = await preview({
+      configFile: false,
+      root: RENDERER_DIR,
+      base: './',
+      logLevel: 'warn',
+      build: { outDir: RENDERER_DIR },
+      preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false },
+      plugins: [vigilTransport(workspace.handlers(), workspace, streams)],
+    });
+  } catch (e) {
+    workspace.dispose();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+
+  const address = server.httpServer.address() as AddressInfo | null;
+  if (!address || typeof address === 'string') throw new Error('the preview server is not listening on a TCP port');
+  const url = `http://127.0.0.1:${address.port}/`;
+
+  let closed = false;
+  return {
+    url,
+    workspace,
+    dir,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // Open event streams would keep the HTTP server from closing.
+      for (const s of streams) s.end();
+      streams.clear();
+      await server.close();
+      workspace.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
