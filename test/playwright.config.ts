@@ -5,6 +5,9 @@ import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
   testDir: './e2e',
+  // The project tsconfigs map better-sqlite3-multiple-ciphers to a .d.ts for the compiler; at run
+  // time that mapping must not apply (see the file).
+  tsconfig: './playwright.tsconfig.json',
   outputDir: '../test-results',
   reporter: [['list'], ['json', { outputFile: '../test-results/e2e-results.json' }]],
   // Specs share one workspace per file and run in order; two workers keep files apart.

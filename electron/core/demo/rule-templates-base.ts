@@ -338,9 +338,9 @@ export const SEV = {
   ],
   /** mostly high, some critical */
   high: [
-    ['medium', 2],
+    ['medium', 2.5],
     ['high', 7],
-    ['critical', 1],
+    ['critical', 0.5],
   ],
   critical: [
     ['high', 4],
