@@ -43,7 +43,8 @@ export function App() {
 
   return (
     <Box sx={{ height: '100%', display: 'flex', flexDirection: 'column', bgcolor: 'background.default' }}>
-      <Box sx={{ flex: 1, minHeight: 0, display: 'flex' }}>
+      {/* minWidth 0 all the way down: otherwise the wide queue grid stretches the page instead of scrolling. */}
+      <Box sx={{ flex: 1, minHeight: 0, minWidth: 0, display: 'flex' }}>
         {state === null ? (
           <Box sx={{ flex: 1, display: 'grid', placeItems: 'center' }}>
             <CircularProgress size={24} />

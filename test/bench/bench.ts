@@ -131,6 +131,7 @@ async function main(): Promise<void> {
   for (const q of QUEUE_MIX) await call('queue.page', q);
 
   const queueMs: number[] = [];
+  const perQuery = new Map<string, number[]>();
   const bareMs: number[] = [];
   const coldMs: number[] = [];
   for (let round_ = 0; round_ < 3; round_++) {
@@ -144,6 +145,8 @@ async function main(): Promise<void> {
           coldMs.push(ms);
           queueMs.push(ms);
         } else queueMs.push(await call('queue.page', input));
+        const key = `${JSON.stringify(q)} @${offset}`;
+        perQuery.set(key, [...(perQuery.get(key) ?? []), queueMs[queueMs.length - 1]!]);
         const plan = reg.queuePlan(QueueQuery.parse(input));
         if (plan.rows) {
           const stmt = db.prepare(plan.rows.sql);
@@ -170,6 +173,8 @@ async function main(): Promise<void> {
   ws.dispose();
 
   const q = summarize(queueMs);
+  const slowest = [...perQuery].map(([k, v]) => [k, summarize(v).p50] as const).sort((a, b) => b[1] - a[1]).slice(0, 5);
+  log('slowest queue pages (p50): ' + slowest.map(([k, v]) => `\n  ${v.toFixed(2)} ms  ${k}`).join(''));
   const bare = summarize(bareMs);
   const cold = summarize(coldMs);
   const s = summarize(searchMs);

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { preview, type Plugin, type PreviewServer } from 'vite';
+import { createLogger, preview, type Logger, type Plugin, type PreviewServer } from 'vite';
 import { dispatch, type Handlers } from '../../electron/core/dispatch';
 import { FAST_SCRYPT_FOR_TESTS } from '../../electron/core/register/vault-key';
 import { Workspace } from '../../electron/core/workspace';
@@ -122,6 +122,19 @@ function vigilTransport(handlers: Handlers, workspace: Workspace, streams: Set<S
   };
 }
 
+/**
+ * Vite warns when root and outDir are the same folder, which is exactly what serving a finished
+ * build means; keep every other warning.
+ */
+function quietLogger(): Logger {
+  const logger = createLogger('warn');
+  const warn = logger.warn.bind(logger);
+  logger.warn = (msg, options) => {
+    if (!msg.includes('build.outDir must not be the same directory')) warn(msg, options);
+  };
+  return logger;
+}
+
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new RendererNotBuiltError();
 
@@ -143,7 +156,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       configFile: false,
       root: RENDERER_DIR,
       base: './',
-      logLevel: 'warn',
+      customLogger: quietLogger(),
       build: { outDir: RENDERER_DIR },
       preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false },
       plugins: [vigilTransport(workspace.handlers(), workspace, streams)],

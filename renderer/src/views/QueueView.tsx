@@ -3,7 +3,7 @@
 // down while the focus is in a text field or a menu.
 import Box from '@mui/material/Box';
 import { useCallback, useEffect, useRef } from 'react';
-import { isTypingTarget } from '../lib/isTypingTarget';
+import { isTypingTarget, isWidgetKey } from '../lib/isTypingTarget';
 import { useFindingStore } from '../stores/findingStore';
 import { rowAt, useQueueStore } from '../stores/queueStore';
 import { FindingDetailPanel } from './finding/FindingDetailPanel';
@@ -28,9 +28,7 @@ export function QueueView() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (isTypingTarget(e.target)) return;
-      // Enter/Space on a focused button (a sort header, Lock) belongs to that button.
-      const onButton = e.target instanceof HTMLElement && e.target.closest('button, a[href], [role="button"]') !== null;
+      if (isTypingTarget(e.target) || isWidgetKey(e.target, e.key)) return;
       const q = useQueueStore.getState();
       switch (e.key) {
         case 'j':
@@ -54,7 +52,6 @@ export function QueueView() {
           q.select(q.total - 1);
           break;
         case 'Enter':
-          if (onButton) return;
           openIndex(q.selectedIndex);
           break;
         case 'Escape':
@@ -75,12 +72,12 @@ export function QueueView() {
     return () => window.removeEventListener('keydown', onKey);
   }, [openIndex]);
 
-  const leaveSearch = useCallback(() => gridRef.current?.focus(), []);
+  const focusGrid = useCallback(() => gridRef.current?.focus(), []);
 
   return (
-    <Box sx={{ flex: 1, minHeight: 0, display: 'flex' }} data-testid="queue-view">
+    <Box sx={{ flex: 1, minHeight: 0, minWidth: 0, display: 'flex' }} data-testid="queue-view">
       <Box component="main" sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column' }}>
-        <FilterBar searchRef={searchRef} onLeaveSearch={leaveSearch} />
+        <FilterBar searchRef={searchRef} onDone={focusGrid} />
         <QueueTable ref={gridRef} onOpen={openIndex} />
       </Box>
       <FindingDetailPanel />

@@ -43,14 +43,16 @@ CREATE TABLE signals (
 ) STRICT;
 CREATE INDEX signals_ts ON signals (ts);
 
+-- A rowid table on purpose: payloads are kilobytes, and WITHOUT ROWID suits only small rows.
 CREATE TABLE signal_revisions (
+  id INTEGER PRIMARY KEY,
   signal_id INTEGER NOT NULL REFERENCES signals (id),
   revision INTEGER NOT NULL,
   content_hash TEXT NOT NULL,
   payload TEXT NOT NULL,
   fetched_at INTEGER NOT NULL,
-  PRIMARY KEY (signal_id, revision)
-) STRICT, WITHOUT ROWID;
+  UNIQUE (signal_id, revision)
+) STRICT;
 
 -- Payloads that failed validation: kept with the reason, never dropped silently.
 CREATE TABLE quarantine (

@@ -45,7 +45,7 @@ export async function call<T>(
   invoke: (configuration: client.Configuration) => Promise<T>,
   opts?: CallOptions,
 ): Promise<CallResult<T>> {
-  const signal = combine(ctx.signal, opts?.signal);
+  const signal = combineSignals(ctx.signal, opts?.signal);
   try {
     return await attemptLoop(ctx, op, invoke, signal);
   } catch (e) {
@@ -164,7 +164,7 @@ function messageOf(e: unknown): string {
   return m.replace(/\s+/g, ' ').slice(0, 200);
 }
 
-function combine(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
+export function combineSignals(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
   if (a && b) return AbortSignal.any([a, b]);
   return a ?? b;
 }

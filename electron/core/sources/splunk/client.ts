@@ -94,7 +94,7 @@ export class SplunkClient {
 
   async findSavedSearch(name: string, opts: FindOptions = {}): Promise<SavedSearchInfo> {
     const list = async (query: Record<string, string>) => {
-      const what = `listing saved searches`;
+      const what = 'listing saved searches';
       const res = await this.t.request({
         method: 'GET',
         path: '/servicesNS/-/-/saved/searches',
@@ -154,6 +154,7 @@ export class SplunkClient {
   /** find → dispatch → wait → read all pages. */
   async runSavedSearch(name: string, opts: RunSavedSearchOptions = {}): Promise<SavedSearchRun> {
     const startedAt = this.isoNow();
+    // server/info first: the cheapest call to fail on for a bad token, URL or certificate.
     await this.paths(opts.signal);
     const s = await this.findSavedSearch(name, opts);
     const earliest = opts.earliest ?? '-30d';

@@ -42,7 +42,7 @@ function keysOf(rows: readonly Row[]): string[] {
 }
 
 function normalizeRow(raw: Record<string, string | string[] | number | boolean | null>): Row {
-  // fromEntries defines own properties, so a field literally named "__proto__" stays data.
+  // fromEntries defines own properties: a hostile field name cannot reach Object.prototype.
   return Object.fromEntries(
     Object.entries(raw).flatMap(([k, v]): [string, Cell][] =>
       v === null ? [] : [[k, Array.isArray(v) ? v : String(v)]],

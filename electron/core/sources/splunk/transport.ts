@@ -148,7 +148,8 @@ export class Transport {
         body,
         redirect: 'manual',
         signal: combined,
-        // undici's extension to RequestInit; the DOM lib types do not know it.
+        // The Agent comes from the undici package (v7), fetch from Node's bundled undici (v6): they
+        // interoperate at runtime (the CA-file test proves it) but their typings differ, hence the cast.
         ...(dispatcher ? ({ dispatcher } as object) : {}),
       });
       // The deadline covers the body too: a server that sends headers and then stalls is still slow.

@@ -13,7 +13,12 @@ import { Missing } from './Section';
 /** Timestamps are stored as epoch ms; show them like every other time in the app. */
 function showValue(field: string | null, v: unknown): string {
   if (typeof v === 'number' && field?.endsWith('_at')) return formatTimeSeconds(new Date(v).toISOString());
+  if (isRecord(v)) return Object.entries(v).map(([k, x]) => `${k} ${formatValue(x)}`).join(' · ');
   return formatValue(v);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** "finding.updated" reads as "updated" inside a finding's own history. */
@@ -26,16 +31,16 @@ export function HistoryTable({ history }: { history: readonly AuditEntryView[] }
     <Table data-testid="history" sx={{ tableLayout: 'fixed', '& td, & th': { verticalAlign: 'top' } }}>
       <TableHead>
         <TableRow>
-          <TableCell sx={{ width: 118 }}>When</TableCell>
-          <TableCell sx={{ width: 130 }}>Who</TableCell>
-          <TableCell sx={{ width: 110 }}>Action</TableCell>
+          <TableCell sx={{ width: 146 }}>When</TableCell>
+          <TableCell sx={{ width: 132 }}>Who</TableCell>
+          <TableCell sx={{ width: 76 }}>Action</TableCell>
           <TableCell>Change</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
         {rows.map((h) => (
           <TableRow key={h.seq} data-testid="history-entry">
-            <TableCell sx={{ fontFamily: MONO_FONT, fontSize: '0.625rem !important', whiteSpace: 'nowrap' }}>{formatTimeSeconds(h.at)}</TableCell>
+            <TableCell sx={{ fontFamily: MONO_FONT, fontSize: '0.625rem !important', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>{formatTimeSeconds(h.at)}</TableCell>
             <TableCell sx={{ overflowWrap: 'anywhere' }}>{h.actor}</TableCell>
             <TableCell>{actionLabel(h.action)}</TableCell>
             <TableCell sx={{ overflowWrap: 'anywhere' }}>
@@ -52,7 +57,9 @@ export function HistoryTable({ history }: { history: readonly AuditEntryView[] }
                   <span>{showValue(h.field, h.new)}</span>
                 </>
               ) : (
-                <Missing>{h.new === null || h.new === undefined ? '—' : formatValue(h.new)}</Missing>
+                <Box component="span" sx={{ color: 'text.secondary' }}>
+                  {h.new === null || h.new === undefined ? '—' : showValue(null, h.new)}
+                </Box>
               )}
             </TableCell>
           </TableRow>

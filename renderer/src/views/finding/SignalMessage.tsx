@@ -39,7 +39,7 @@ function BlockView({ block }: { block: Block }) {
   switch (block.kind) {
     case 'heading':
       return (
-        <Typography variant={block.level <= 2 ? 'h5' : 'h6'} component={`h${Math.min(6, block.level + 3)}` as 'h4'} sx={{ mt: 1.25, mb: 0.5 }}>
+        <Typography variant="h6" component={`h${Math.min(6, block.level + 3)}` as 'h4'} sx={{ mt: 1.25, mb: 0.5 }}>
           <InlineText content={block.content} />
         </Typography>
       );

@@ -18,10 +18,12 @@ export interface FacetSelectProps {
   options: readonly FacetCount[];
   value: readonly string[];
   onChange: (values: string[]) => void;
+  /** after the menu closes; the queue takes the keyboard back so j/k/Enter work at once */
+  onClose?: () => void;
   width?: number;
 }
 
-export function FacetSelect({ name, label, options, value, onChange, width = 120 }: FacetSelectProps) {
+export function FacetSelect({ name, label, options, value, onChange, onClose, width = 120 }: FacetSelectProps) {
   const id = useId();
   const labelOf = (v: string) => humanize(options.find((o) => o.value === v)?.label ?? v);
   return (
@@ -37,7 +39,8 @@ export function FacetSelect({ name, label, options, value, onChange, width = 120
         }}
         input={<OutlinedInput label={label} />}
         renderValue={(selected) => (selected.length === 1 ? labelOf(selected[0] ?? '') : `${selected.length} selected`)}
-        MenuProps={{ slotProps: { paper: { sx: { maxHeight: 420, minWidth: 240 } } } }}
+        onClose={onClose}
+        MenuProps={{ disableRestoreFocus: onClose !== undefined, slotProps: { paper: { sx: { maxHeight: 420, minWidth: 240 } } } }}
         sx={{ fontSize: '0.75rem' }}
       >
         {options.map((o) => (

@@ -26,11 +26,11 @@ const FACETS: readonly { key: FacetKey; label: string; width: number }[] = [
 
 export interface FilterBarProps {
   searchRef: Ref<HTMLInputElement>;
-  /** where the keyboard goes when the analyst leaves the search box with Escape */
-  onLeaveSearch: () => void;
+  /** hand the keyboard back to the queue: Escape in the search box, a filter menu closed */
+  onDone: () => void;
 }
 
-export function FilterBar({ searchRef, onLeaveSearch }: FilterBarProps) {
+export function FilterBar({ searchRef, onDone }: FilterBarProps) {
   const filter = useQueueStore((s) => s.filter);
   const facets = useQueueStore((s) => s.facets);
   const total = useQueueStore((s) => s.total);
@@ -66,7 +66,7 @@ export function FilterBar({ searchRef, onLeaveSearch }: FilterBarProps) {
           if (e.key === 'Escape') {
             e.preventDefault();
             search.flush();
-            onLeaveSearch();
+            onDone();
           } else if (e.key === 'Enter') {
             e.preventDefault();
             search.flush();
@@ -100,6 +100,7 @@ export function FilterBar({ searchRef, onLeaveSearch }: FilterBarProps) {
           options={facets?.[f.key] ?? []}
           value={filter[f.key] ?? []}
           onChange={(values) => setFacetFilter(f.key, values)}
+          onClose={onDone}
         />
       ))}
       <Button

@@ -42,11 +42,11 @@ function techniqueTitle(row: QueueRow, names: AttackNames): string {
 }
 
 export const QUEUE_COLUMNS: readonly QueueColumn[] = [
-  { field: 'finding_id', label: 'Finding', width: 86, mono: true, render: (r) => r.finding_id },
+  { field: 'finding_id', label: 'Finding', width: 92, mono: true, render: (r) => r.finding_id },
   { field: 'title', label: 'Title', width: 300, title: (r) => r.title, render: (r) => r.title },
-  { field: 'severity', label: 'Severity', width: 84, render: (r) => <SeverityChip severity={r.severity} /> },
-  { field: 'status', label: 'Status', width: 100, render: (r) => <StatusLabel status={r.status} /> },
-  { field: 'priority', label: 'Priority', width: 66, mono: true, render: (r) => r.priority },
+  { field: 'severity', label: 'Severity', width: 96, render: (r) => <SeverityChip severity={r.severity} /> },
+  { field: 'status', label: 'Status', width: 104, render: (r) => <StatusLabel status={r.status} /> },
+  { field: 'priority', label: 'Priority', width: 96, mono: true, render: (r) => r.priority },
   { field: 'assignee', label: 'Assignee', width: 112, title: (r) => r.assignee ?? 'Unassigned', render: (r) => (r.assignee ? r.assignee : dim('unassigned')) },
   {
     field: 'mitre_technique',
@@ -69,7 +69,7 @@ export const QUEUE_COLUMNS: readonly QueueColumn[] = [
         dim('—')
       ),
   },
-  { field: 'dd_signal_id', label: 'Datadog signal', width: 128, mono: true, title: (r) => r.dd_signal_id, render: (r) => r.dd_signal_id },
+  { field: 'dd_signal_id', label: 'Datadog signal', width: 150, mono: true, title: (r) => r.dd_signal_id, render: (r) => r.dd_signal_id },
   { field: 'blast_radius', label: 'Blast radius', width: 170, title: (r) => r.blast_radius ?? '', render: (r) => text(r.blast_radius) },
   { field: 'recommended_action', label: 'Recommended action', width: 260, title: (r) => r.recommended_action ?? '', render: (r) => text(r.recommended_action) },
   { field: 'drafted_by', label: 'Drafted by', width: 160, title: (r) => r.drafted_by ?? '', render: (r) => text(r.drafted_by) },
