@@ -8,7 +8,7 @@ import { VigilError, type VigilErrorShape } from '../../../../shared/errors';
 import { call, type CallContext, type CallOptions } from './call';
 import type { Operation } from './operation';
 import { expectShape } from './shape';
-import { oneOf, requireId, short } from './signals';
+import { oneOf, requireId, short } from './input';
 
 export const CASE_PRIORITIES = ['NOT_DEFINED', 'P1', 'P2', 'P3', 'P4', 'P5'] as const;
 export type CasePriority = (typeof CASE_PRIORITIES)[number];

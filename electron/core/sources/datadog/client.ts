@@ -1,15 +1,15 @@
 // Vigil's Datadog client: the official `@datadog/datadog-api-client` for request building, auth
 // and models; Vigil's own transport, retry and error mapping around every call (see call.ts).
 import { VigilError } from '../../../../shared/errors';
-import type { CallContext } from './call';
-import { casesApi } from './cases';
-import { connectionApi } from './connection';
-import { incidentsApi } from './incidents';
+import type { CallContext, CallOptions } from './call';
+import { type CasePriority, type CaseRef, type CaseStatus, casesApi, type CreateCaseParams, type CreatedCase } from './cases';
+import { type ConnectionReport, connectionApi, type TestConnectionOptions, type ValidateResult } from './connection';
+import { type CreatedIncident, type CreateIncidentParams, incidentsApi } from './incidents';
 import { defaultSleep, type RetryPolicy, type Sleep, type WaitInfo } from './retry';
-import { signalsApi } from './signals';
+import { type ArchiveReason, type SearchSignalsParams, type SignalPage, signalsApi, type TriageResult, type TriageState } from './signals';
 import { apiBaseUrl, type DatadogSite, normalizeDatadogSite } from './site';
 import { hostOf } from './transport';
-import { workflowsApi } from './workflows';
+import { type WaitForWorkflowOptions, type WorkflowInstance, workflowsApi } from './workflows';
 
 export interface DatadogClientConfig {
   /** any form normalizeDatadogSite accepts; names the site in messages even when baseUrl is set */
@@ -36,11 +36,45 @@ export interface DatadogClientConfig {
   fetch?: typeof fetch;
 }
 
+/** Every method maps failures to a VigilError (SOURCE_*, VALIDATION_FAILED, CANCELLED) whose message never holds a key. */
+export interface DatadogClient {
+  readonly site: DatadogSite | null;
+  readonly baseUrl: string;
+  /** GET /api/v1/validate (API key only). Returns the diagnosis instead of throwing; throws only CANCELLED. */
+  validate(opts?: CallOptions): Promise<ValidateResult>;
+  /** validate + a one-signal v2 read: api_key, app_key, signals_read. */
+  testConnection(opts?: TestConnectionOptions): Promise<ConnectionReport>;
+  /** One page of POST /signals/search; signals are the raw JSON received. nextCursor null = stop. */
+  searchSignalsPage(p: SearchSignalsParams, opts?: CallOptions): Promise<SignalPage>;
+  /** GET /signals/{id}, raw `data` in the GET shape (custom data under attributes.custom). */
+  getSignal(id: string, opts?: CallOptions): Promise<unknown>;
+  setSignalState(id: string, state: TriageState, archiveReason?: ArchiveReason, comment?: string, opts?: CallOptions): Promise<TriageResult>;
+  /** uuid "" unassigns. */
+  setSignalAssignee(id: string, uuid: string, opts?: CallOptions): Promise<TriageResult>;
+  /** Replaces the list; numeric incident public ids. */
+  setSignalIncidents(id: string, incidentIds: number[], opts?: CallOptions): Promise<TriageResult>;
+  /** Create (never retried once it may have arrived), then attach the signal as a SECURITY_SIGNAL insight. */
+  createCase(p: CreateCaseParams, opts?: CallOptions): Promise<CreatedCase>;
+  addSignalToCase(caseId: string, signalId: string, opts?: CallOptions): Promise<CaseRef>;
+  getCase(caseId: string, opts?: CallOptions): Promise<CaseRef>;
+  /** Oldest case whose title or description contains the marker (CASE_MARKER syntax), or null. */
+  findCaseByMarker(marker: string, opts?: CallOptions): Promise<CaseRef | null>;
+  updateCaseStatus(caseId: string, status: CaseStatus, opts?: CallOptions): Promise<CaseRef>;
+  updateCasePriority(caseId: string, priority: CasePriority, opts?: CallOptions): Promise<CaseRef>;
+  assignCase(caseId: string, userUuid: string, opts?: CallOptions): Promise<CaseRef>;
+  commentCase(caseId: string, comment: string, opts?: CallOptions): Promise<{ cellId: string }>;
+  /** Starts the workflow; returns the instance id. Not retried once it may have arrived. */
+  runWorkflow(workflowId: string, payload: Record<string, unknown>, opts?: CallOptions): Promise<string>;
+  getWorkflowInstance(workflowId: string, instanceId: string, opts?: CallOptions): Promise<WorkflowInstance>;
+  waitForWorkflowInstance(workflowId: string, instanceId: string, opts?: WaitForWorkflowOptions): Promise<WorkflowInstance>;
+  createIncident(p: CreateIncidentParams, opts?: CallOptions): Promise<CreatedIncident>;
+}
+
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 5;
 export const DEFAULT_MAX_WAIT_MS = 60_000;
 
-export function createDatadogClient(cfg: DatadogClientConfig) {
+export function createDatadogClient(cfg: DatadogClientConfig): DatadogClient {
   const site = cfg.site !== undefined && cfg.site.trim() !== '' ? normalizeDatadogSite(cfg.site) : null;
   const baseUrl = cfg.baseUrl !== undefined && cfg.baseUrl.trim() !== '' ? checkBaseUrl(cfg.baseUrl) : site ? apiBaseUrl(site) : null;
   if (!baseUrl) throw new VigilError('SOURCE_NOT_CONFIGURED', 'Choose your Datadog site (for example datadoghq.com or datadoghq.eu).');
@@ -105,8 +139,6 @@ export function createDatadogClient(cfg: DatadogClientConfig) {
     createIncident: incidents.createIncident,
   };
 }
-
-export type DatadogClient = ReturnType<typeof createDatadogClient>;
 
 function checkBaseUrl(input: string): string {
   let u: URL;

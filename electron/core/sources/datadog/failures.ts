@@ -152,13 +152,12 @@ export function apiKeyRejected(where: string): VigilError {
 }
 
 export function forbidden(op: Operation, where: string, detail: string | null): VigilError {
-  const perm = op.permission ? ` or lacks the ${op.permission} permission` : '';
+  const causes = op.permission
+    ? `the application key is invalid, belongs to another organization, or lacks the ${op.permission} permission`
+    : 'the application key is invalid, belongs to another organization, or lacks a permission';
   const said = detail && !/^forbidden$/i.test(detail) ? ` Datadog said: ${detail}.` : '';
   const hint = op.forbiddenHint ? ` ${op.forbiddenHint}` : '';
-  return new VigilError(
-    'SOURCE_FORBIDDEN',
-    `${where} refused to ${op.name} (HTTP 403): the application key is invalid, belongs to another organization,${perm}.${said}${hint}`,
-  );
+  return new VigilError('SOURCE_FORBIDDEN', `${where} refused to ${op.name} (HTTP 403): ${causes}.${said}${hint}`);
 }
 
 export function badResponse(op: Operation, html: boolean, why?: string): VigilError {

@@ -6,7 +6,7 @@ import { VigilError } from '../../../../shared/errors';
 import { call, type CallContext, type CallOptions } from './call';
 import type { Operation } from './operation';
 import { expectShape } from './shape';
-import { oneOf } from './signals';
+import { oneOf } from './input';
 
 export const INCIDENT_SEVERITIES = ['SEV-0', 'SEV-1', 'SEV-2', 'SEV-3', 'SEV-4', 'SEV-5', 'UNKNOWN'] as const;
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];

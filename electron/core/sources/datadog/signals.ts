@@ -9,6 +9,7 @@ import { VigilError } from '../../../../shared/errors';
 import { call, type CallContext, type CallOptions } from './call';
 import { readRateLimit, type RateLimitInfo } from './failures';
 import type { Operation } from './operation';
+import { oneOf, requireId, short } from './input';
 import { expectShape } from './shape';
 
 export const SIGNAL_SORTS = ['timestamp', '-timestamp'] as const;
@@ -224,20 +225,4 @@ function checkWindow(p: SearchSignalsParams): void {
     throw new VigilError('VALIDATION_FAILED', `A signals page holds 1 to ${MAX_SIGNAL_PAGE} signals.`);
   }
   oneOf(p.sort, SIGNAL_SORTS, 'sort order');
-}
-
-export function requireId(id: string, what: string): string {
-  const v = typeof id === 'string' ? id.trim() : '';
-  if (!v || v.length > 512 || /[\s/?#]/.test(v)) throw new VigilError('VALIDATION_FAILED', `That is not a valid ${what}.`);
-  return v;
-}
-
-export function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): asserts value is T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new VigilError('VALIDATION_FAILED', `Unknown ${what} "${String(value).slice(0, 40)}". Use one of: ${allowed.join(', ')}.`);
-  }
-}
-
-export function short(id: string): string {
-  return id.length > 16 ? `${id.slice(0, 12)}…` : id;
 }

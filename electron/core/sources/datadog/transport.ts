@@ -94,6 +94,8 @@ export function createTransport(opts: TransportOptions): client.HttpLibrary {
       } catch (e) {
         if (signal?.aborted) throw cancelled();
         if (timedOut) {
+          // Not retryable: timeoutMs is the caller's budget for this call, and repeating a search
+          // that Datadog found too slow would multiply both the wait and the load.
           throw new TransportError(
             'SOURCE_TIMEOUT',
             `Datadog (${host}) did not answer within ${formatSeconds(opts.timeoutMs)}.`,

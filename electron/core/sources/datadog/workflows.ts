@@ -7,7 +7,7 @@ import { call, type CallContext, type CallOptions, combineSignals } from './call
 import type { Operation } from './operation';
 import { cancelledError, type Sleep } from './retry';
 import { expectShape } from './shape';
-import { requireId, short } from './signals';
+import { requireId, short } from './input';
 
 export interface WorkflowInstance {
   instanceId: string;
