@@ -11,6 +11,19 @@ import { migrate } from './migrate';
 import { QueueReader } from './queue';
 import { FindingStore, type FindingPatch, type FindingRecord } from './findings';
 import {
+  dueOutbox,
+  insertEvidence,
+  insertOutbox,
+  outboxSummary,
+  readSyncState,
+  writeSyncState,
+  type EvidenceInput,
+  type EvidenceRow,
+  type OutboxItem,
+  type OutboxRow,
+  type SyncState,
+} from './source-stores';
+import {
   createVaultKey,
   DEFAULT_SCRYPT,
   keyFilePath,
@@ -182,10 +195,21 @@ export class Register {
   }
 
   /** Change a finding; each changed field becomes one audit entry, all in one transaction. */
-  updateFinding(id: number, patch: FindingPatch, actor: string, opts: { reason?: string; at?: number } = {}): FindingRecord {
+  updateFinding(
+    id: number,
+    patch: FindingPatch,
+    actor: string,
+    opts: { reason?: string; at?: number; outbox?: (before: FindingRecord) => OutboxItem[] } = {},
+  ): FindingRecord {
     const db = this.live();
     const result = db
-      .transaction(() => this.findingStore.update(id, patch, this.auditWriter.begin(), actor, opts))
+      .transaction(() => {
+        // The local change, its audit entries and its outbound writes commit together.
+        const before = opts.outbox ? this.findingStore.get(id) : null;
+        const after = this.findingStore.update(id, patch, this.auditWriter.begin(), actor, opts);
+        if (opts.outbox && before) insertOutbox(db, opts.outbox(before), opts.at ?? Date.now());
+        return after;
+      })
       .immediate();
     this.localVersion++;
     return result;
@@ -209,6 +233,172 @@ export class Register {
 
   analysts(): { handle: string; name: string; role: string }[] {
     return this.live().prepare('SELECT handle, name, role FROM analysts ORDER BY handle').all() as { handle: string; name: string; role: string }[];
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Secrets: only ever inside the encrypted register; the audit notes that one changed, never its value.
+
+  secret(name: string): string | null {
+    const r = this.live().prepare('SELECT value FROM secrets WHERE name = ?').get(name) as { value: string } | undefined;
+    return r?.value ?? null;
+  }
+
+  setSecret(name: string, value: string | null, actor: string): void {
+    const db = this.live();
+    db.transaction(() => {
+      const had = this.secret(name) !== null;
+      if (value === null) db.prepare('DELETE FROM secrets WHERE name = ?').run(name);
+      else
+        db.prepare('INSERT INTO secrets (name, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(
+          name,
+          value,
+          Date.now(),
+        );
+      this.auditWriter.begin().append({ actor, action: value === null ? 'secret.removed' : had ? 'secret.replaced' : 'secret.set', entity: 'secret', entityId: name });
+    }).immediate();
+    this.localVersion++;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Sync state: the cursor and the high-water mark commit with each page.
+
+  syncState(source: string): SyncState {
+    return readSyncState(this.live(), source);
+  }
+
+  saveSyncState(state: SyncState): void {
+    const db = this.live();
+    db.transaction(() => writeSyncState(db, state)).immediate();
+  }
+
+  /** One page of signals and the sync state that follows it, in one transaction. */
+  ingestSyncPage(raws: readonly unknown[], next: SyncState, opts: IngestOptions & { requestContext?: boolean }): IngestResult {
+    const db = this.live();
+    const r = db
+      .transaction(() => {
+        const res = this.ingester.ingest(raws, opts);
+        writeSyncState(db, next);
+        if (opts.requestContext && res.openedFindings.length > 0) {
+          const ins = db.prepare("INSERT INTO context_requests (finding_id, state, updated_at) VALUES (?, 'pending', ?) ON CONFLICT DO NOTHING");
+          const now = Date.now();
+          for (const id of res.openedFindings) ins.run(id, now);
+        }
+        return res;
+      })
+      .immediate();
+    this.localVersion++;
+    return r;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Outbox
+
+  enqueueOutbox(items: readonly OutboxItem[], actor: string, at = Date.now()): void {
+    const db = this.live();
+    db.transaction(() => {
+      insertOutbox(db, items, at);
+      const cursor = this.auditWriter.begin();
+      for (const i of items) cursor.append({ actor, action: 'outbox.queued', entity: 'outbox', entityId: i.idempotencyKey, new: { kind: i.kind, target: i.target }, at });
+    }).immediate();
+    this.localVersion++;
+  }
+
+  outboxDue(now: number, limit = 20): OutboxRow[] {
+    return dueOutbox(this.live(), now, limit);
+  }
+
+  outboxSummary() {
+    return outboxSummary(this.live());
+  }
+
+  outboxRows(limit = 200): OutboxRow[] {
+    return this.live().prepare("SELECT * FROM outbox WHERE state <> 'sent' ORDER BY id LIMIT ?").all(limit) as OutboxRow[];
+  }
+
+  /** Delivered: mark it, and record what Datadog answered (a case id) in the same transaction. */
+  outboxSent(row: OutboxRow, at: number, effect?: { findingCase?: { findingId: number; caseId: string; caseKey: string | null } }): void {
+    const db = this.live();
+    db.transaction(() => {
+      db.prepare("UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, last_error_code = NULL WHERE id = ?").run(at, row.id);
+      if (effect?.findingCase) {
+        const c = effect.findingCase;
+        db.prepare('INSERT INTO finding_cases (finding_id, case_id, case_key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (finding_id) DO NOTHING').run(c.findingId, c.caseId, c.caseKey, at);
+      }
+      this.auditWriter.begin().append({ actor: 'system:outbox', action: 'outbox.sent', entity: 'outbox', entityId: row.idempotency_key, new: { kind: row.kind, target: row.target, ...(effect?.findingCase ? { case_id: effect.findingCase.caseId } : {}) }, at });
+    }).immediate();
+    this.localVersion++;
+  }
+
+  /** Not delivered: try again at nextAttemptAt, or park it as failed (needs a person) when nextAttemptAt is null. */
+  outboxNotSent(row: OutboxRow, error: { code: string; message: string }, nextAttemptAt: number | null): void {
+    const db = this.live();
+    db.transaction(() => {
+      if (nextAttemptAt === null) {
+        db.prepare("UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, last_error_code = ? WHERE id = ?").run(error.message, error.code, row.id);
+        this.auditWriter.begin().append({ actor: 'system:outbox', action: 'outbox.failed', entity: 'outbox', entityId: row.idempotency_key, new: { code: error.code, message: error.message } });
+      } else {
+        db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, last_error_code = ? WHERE id = ?').run(nextAttemptAt, error.message, error.code, row.id);
+      }
+    }).immediate();
+    this.localVersion++;
+  }
+
+  /** Put failed rows back in line (after the person fixed the cause). */
+  outboxRequeue(actor: string, at = Date.now()): number {
+    const db = this.live();
+    const n = db
+      .transaction(() => {
+        const r = db.prepare("UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'failed'").run(at);
+        if (r.changes > 0) this.auditWriter.begin().append({ actor, action: 'outbox.requeued', entity: 'outbox', entityId: '*', new: { rows: r.changes }, at });
+        return r.changes;
+      })
+      .immediate();
+    this.localVersion++;
+    return n;
+  }
+
+  findingCase(findingId: number): { case_id: string; case_key: string | null } | null {
+    return (this.live().prepare('SELECT case_id, case_key FROM finding_cases WHERE finding_id = ?').get(findingId) as { case_id: string; case_key: string | null } | undefined) ?? null;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Evidence and Splunk context
+
+  addEvidence(findingId: number, e: EvidenceInput, actor: string, at = Date.now(), extra?: (id: number) => void): { id: number; sha256: string } {
+    const db = this.live();
+    const r = db
+      .transaction(() => {
+        const ev = insertEvidence(db, findingId, e, actor, at);
+        this.auditWriter.begin().append({ actor, action: 'evidence.added', entity: 'finding', entityId: `FND-${findingId}`, field: 'evidence', new: { id: ev.id, kind: e.kind, title: e.title, sha256: ev.sha256 }, at });
+        extra?.(ev.id);
+        return ev;
+      })
+      .immediate();
+    this.localVersion++;
+    return r;
+  }
+
+  evidence(findingId: number): EvidenceRow[] {
+    return this.live().prepare('SELECT * FROM evidence WHERE finding_id = ? ORDER BY id').all(findingId) as EvidenceRow[];
+  }
+
+  contextRequest(findingId: number): { state: string; attempts: number; last_error: string | null; last_error_code: string | null; evidence_id: number | null; updated_at: number } | null {
+    return (this.live().prepare('SELECT * FROM context_requests WHERE finding_id = ?').get(findingId) as never) ?? null;
+  }
+
+  setContextRequest(findingId: number, state: 'pending' | 'running' | 'done' | 'failed', error?: { code: string; message: string } | null, evidenceId?: number | null): void {
+    const db = this.live();
+    db.prepare(
+      `INSERT INTO context_requests (finding_id, state, attempts, last_error, last_error_code, evidence_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (finding_id) DO UPDATE SET state = excluded.state, attempts = attempts + (excluded.state = 'running'),
+         last_error = excluded.last_error, last_error_code = excluded.last_error_code, evidence_id = coalesce(excluded.evidence_id, evidence_id), updated_at = excluded.updated_at`,
+    ).run(findingId, state, state === 'running' ? 1 : 0, error?.message ?? null, error?.code ?? null, evidenceId ?? null, Date.now());
+    this.localVersion++;
+  }
+
+  /** Findings still waiting for their Splunk context. */
+  pendingContext(limit: number): number[] {
+    return (this.live().prepare("SELECT finding_id FROM context_requests WHERE state = 'pending' ORDER BY finding_id LIMIT ?").all(limit) as { finding_id: number }[]).map((r) => r.finding_id);
   }
 
   /** Record an audit entry that is not a field change (an export, a lock, …). */

@@ -1,6 +1,7 @@
 // The ordered list of migrations. Append only; never edit a released one.
 import { m0001 } from './0001-initial';
+import { m0002 } from './0002-sources';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [m0001];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002];
 export type { Migration };

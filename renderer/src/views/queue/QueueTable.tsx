@@ -4,27 +4,19 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
-import Skeleton from '@mui/material/Skeleton';
 import TableSortLabel from '@mui/material/TableSortLabel';
 import Typography from '@mui/material/Typography';
-import { darken, lighten, useTheme } from '@mui/material/styles';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode, type Ref } from 'react';
+import { useTheme } from '@mui/material/styles';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type Ref } from 'react';
 import type { QueueFacets, QueueRow } from '../../../../shared/domain';
 import { activeFilterCount, rowAt, useQueueStore } from '../../stores/queueStore';
-import { MONO_FONT, ROW_HEIGHT } from '../../theme';
-import { QUEUE_COLUMNS, QUEUE_TABLE_WIDTH, type AttackNames, type QueueColumn } from './columns';
+import { ROW_HEIGHT } from '../../theme';
+import { QUEUE_COLUMNS, QUEUE_TABLE_WIDTH, type AttackNames } from './columns';
+import { CELL, gridStyles } from './gridStyles';
 
 const HEADER_HEIGHT = 30;
 /** Rows rendered beyond each edge, so a fast wheel flick does not show blank rows for a frame. */
 const OVERSCAN = 12;
-
-interface RowColors {
-  even: string;
-  odd: string;
-  hover: string;
-  selected: string;
-  accent: string;
-}
 
 function attackNames(facets: QueueFacets | null): AttackNames {
   const strip = (label: string, id: string) => (label.startsWith(id) ? label.slice(id.length).trim() : label);
@@ -34,45 +26,24 @@ function attackNames(facets: QueueFacets | null): AttackNames {
   };
 }
 
-const cellSx = (c: QueueColumn, first: boolean) =>
-  ({
-    width: c.width,
-    flex: 'none',
-    px: 1,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-    display: 'flex',
-    alignItems: 'center',
-    justifyContent: c.align === 'right' ? 'flex-end' : c.align === 'center' ? 'center' : 'flex-start',
-    ...(c.mono ? { fontFamily: MONO_FONT, fontSize: '0.6875rem' } : {}),
-    ...(first ? { position: 'sticky', left: 0, zIndex: 1, bgcolor: 'inherit' } : {}),
-  }) as const;
-
-/** Block text inside a flex cell needs its own box to get an ellipsis. */
-function CellText({ children }: { children: ReactNode }) {
-  return (
-    <Box component="span" sx={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 }}>
-      {children}
-    </Box>
-  );
-}
+const CELL_CLASS = `${CELL.cell}`;
+const STICKY_CLASS = `${CELL.cell} ${CELL.sticky}`;
 
 interface RowProps {
   index: number;
   row: QueueRow | undefined;
   selected: boolean;
   names: AttackNames;
-  colors: RowColors;
   onSelect: (index: number) => void;
   onOpen: (index: number) => void;
 }
 
-const GridRow = memo(function GridRow({ index, row, selected, names, colors, onSelect, onOpen }: RowProps) {
-  const bg = selected ? colors.selected : index % 2 === 0 ? colors.even : colors.odd;
+const GridRow = memo(function GridRow({ index, row, selected, names, onSelect, onOpen }: RowProps) {
   return (
-    <Box
+    <div
       role="row"
+      className={index % 2 === 1 ? `${CELL.row} ${CELL.odd}` : CELL.row}
+      style={{ top: index * ROW_HEIGHT }}
       aria-rowindex={index + 2}
       aria-selected={selected}
       aria-busy={row ? undefined : true}
@@ -80,37 +51,24 @@ const GridRow = memo(function GridRow({ index, row, selected, names, colors, onS
       data-finding-id={row?.finding_id}
       onMouseDown={() => onSelect(index)}
       onDoubleClick={() => onOpen(index)}
-      sx={{
-        position: 'absolute',
-        top: index * ROW_HEIGHT,
-        left: 0,
-        width: QUEUE_TABLE_WIDTH,
-        height: ROW_HEIGHT,
-        display: 'flex',
-        bgcolor: bg,
-        borderBottom: 1,
-        borderColor: 'divider',
-        cursor: 'default',
-        fontSize: '0.75rem',
-        '&:hover': selected ? undefined : { bgcolor: colors.hover },
-      }}
     >
       {QUEUE_COLUMNS.map((c, i) => (
-        <Box
+        <div
           key={c.field}
           role="gridcell"
           data-col={c.field}
+          className={i === 0 ? STICKY_CLASS : CELL_CLASS}
+          style={{ width: c.width }}
           title={row && c.title ? c.title(row, names) : undefined}
-          sx={{ ...cellSx(c, i === 0), ...(i === 0 && selected ? { boxShadow: `inset 3px 0 0 ${colors.accent}` } : {}) }}
         >
           {row ? (
-            <CellText>{c.render(row, names)}</CellText>
+            <span className={c.mono ? `${CELL.text} ${CELL.mono}` : CELL.text}>{c.render(row, names)}</span>
           ) : i < 3 ? (
-            <Skeleton variant="text" width={Math.min(c.width - 16, 120)} sx={{ fontSize: '0.75rem' }} />
+            <span className={CELL.placeholder} />
           ) : null}
-        </Box>
+        </div>
       ))}
-    </Box>
+    </div>
   );
 });
 
@@ -149,17 +107,7 @@ export function QueueTable({ onOpen, ref: forwardedRef }: QueueTableProps) {
   const frame = useRef<number | null>(null);
 
   const names = useMemo(() => attackNames(facets), [facets]);
-  const colors = useMemo<RowColors>(() => {
-    const base = theme.palette.background.default;
-    const dark = theme.palette.mode === 'dark';
-    return {
-      even: base,
-      odd: dark ? lighten(base, 0.025) : darken(base, 0.02),
-      hover: dark ? lighten(base, 0.06) : darken(base, 0.05),
-      selected: dark ? darken(theme.palette.primary.main, 0.7) : lighten(theme.palette.primary.main, 0.82),
-      accent: theme.palette.primary.main,
-    };
-  }, [theme]);
+  const rowStyles = useMemo(() => gridStyles(theme, QUEUE_TABLE_WIDTH), [theme]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -208,7 +156,7 @@ export function QueueTable({ onOpen, ref: forwardedRef }: QueueTableProps) {
   const rows = [];
   for (let i = first; i <= last; i++) {
     rows.push(
-      <GridRow key={i} index={i} row={rowAt(pages, i)} selected={i === selectedIndex} names={names} colors={colors} onSelect={select} onOpen={onOpen} />,
+      <GridRow key={i} index={i} row={rowAt(pages, i)} selected={i === selectedIndex} names={names} onSelect={select} onOpen={onOpen} />,
     );
   }
 
@@ -225,19 +173,38 @@ export function QueueTable({ onOpen, ref: forwardedRef }: QueueTableProps) {
         tabIndex={0}
         data-testid="queue-grid"
         onScroll={onScroll}
-        sx={{ flex: 1, overflow: 'auto', position: 'relative', outline: 'none', '&:focus-visible': { boxShadow: `inset 0 0 0 1px ${theme.palette.primary.main}` } }}
+        sx={[
+          { flex: 1, overflow: 'auto', position: 'relative', outline: 'none', '&:focus-visible': { boxShadow: `inset 0 0 0 1px ${theme.palette.primary.main}` } },
+          rowStyles,
+        ].flat()}
       >
         <Box role="rowgroup" sx={{ position: 'sticky', top: 0, zIndex: 2, width: QUEUE_TABLE_WIDTH, bgcolor: 'background.paper' }}>
-          <Box role="row" aria-rowindex={1} sx={{ display: 'flex', height: HEADER_HEIGHT, borderBottom: 1, borderColor: 'divider', bgcolor: 'background.paper' }}>
+          <Box
+            role="row"
+            aria-rowindex={1}
+            sx={{
+              display: 'flex',
+              height: HEADER_HEIGHT,
+              borderBottom: 1,
+              borderColor: 'divider',
+              bgcolor: 'background.paper',
+              fontWeight: 600,
+              fontSize: '0.6875rem',
+              color: 'text.secondary',
+              textTransform: 'uppercase',
+              letterSpacing: '0.03em',
+            }}
+          >
             {QUEUE_COLUMNS.map((c, i) => {
               const active = sort.field === c.field;
               return (
-                <Box
+                <div
                   key={c.field}
                   role="columnheader"
                   aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
                   data-col={c.field}
-                  sx={{ ...cellSx({ ...c, mono: false }, i === 0), fontWeight: 600, fontSize: '0.6875rem', color: 'text.secondary', textTransform: 'uppercase', letterSpacing: '0.04em' }}
+                  className={i === 0 ? STICKY_CLASS : CELL_CLASS}
+                  style={{ width: c.width }}
                 >
                   <TableSortLabel
                     active={active}
@@ -245,9 +212,9 @@ export function QueueTable({ onOpen, ref: forwardedRef }: QueueTableProps) {
                     onClick={() => toggleSort(c.field)}
                     sx={{ minWidth: 0, '& .MuiTableSortLabel-icon': { fontSize: 14, mx: 0.25 } }}
                   >
-                    <CellText>{c.label}</CellText>
+                    <span className={CELL.text}>{c.label}</span>
                   </TableSortLabel>
-                </Box>
+                </div>
               );
             })}
           </Box>

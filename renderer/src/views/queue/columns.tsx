@@ -1,13 +1,12 @@
 // The queue's columns: header, width, and how one row's value is shown. Every column sorts by a
 // QueueSortField, so the header click maps straight onto the contract. Widths are fixed because
 // the virtual scroller renders rows independently and they must line up with the header.
-import Box from '@mui/material/Box';
+// Cells render plain elements with class names styled once by the grid (gridStyles.ts): with ~50
+// rows × 15 cells re-rendered while scrolling, per-cell `sx` styling would cost frames.
 import type { ReactNode } from 'react';
 import type { QueueRow, QueueSortField } from '../../../../shared/domain';
-import { SeverityChip } from '../../components/SeverityChip';
-import { StatusLabel } from '../../components/StatusLabel';
-import { formatTime } from '../../lib/format';
-import { MONO_FONT } from '../../theme';
+import { formatTime, humanize } from '../../lib/format';
+import { CELL } from './gridStyles';
 
 /** Names for ATT&CK ids, taken from the facet labels the core already resolved. */
 export interface AttackNames {
@@ -23,15 +22,9 @@ export interface QueueColumn {
   title?: (row: QueueRow, names: AttackNames) => string;
   render: (row: QueueRow, names: AttackNames) => ReactNode;
   mono?: boolean;
-  align?: 'left' | 'right' | 'center';
 }
 
-const dim = (text: string): ReactNode => (
-  <Box component="span" sx={{ color: 'text.disabled' }}>
-    {text}
-  </Box>
-);
-
+const dim = (text: string): ReactNode => <span className={CELL.dim}>{text}</span>;
 const text = (v: string | null): ReactNode => (v === null || v === '' ? dim('—') : v);
 
 function techniqueTitle(row: QueueRow, names: AttackNames): string {
@@ -44,8 +37,23 @@ function techniqueTitle(row: QueueRow, names: AttackNames): string {
 export const QUEUE_COLUMNS: readonly QueueColumn[] = [
   { field: 'finding_id', label: 'Finding', width: 92, mono: true, render: (r) => r.finding_id },
   { field: 'title', label: 'Title', width: 300, title: (r) => r.title, render: (r) => r.title },
-  { field: 'severity', label: 'Severity', width: 96, render: (r) => <SeverityChip severity={r.severity} /> },
-  { field: 'status', label: 'Status', width: 104, render: (r) => <StatusLabel status={r.status} /> },
+  {
+    field: 'severity',
+    label: 'Severity',
+    width: 96,
+    render: (r) => <span className={`${CELL.severity} ${CELL.severity}-${r.severity}`}>{r.severity}</span>,
+  },
+  {
+    field: 'status',
+    label: 'Status',
+    width: 104,
+    render: (r) => (
+      <>
+        <span className={`${CELL.dot} ${CELL.dot}-${r.status}`} aria-hidden />
+        {humanize(r.status)}
+      </>
+    ),
+  },
   { field: 'priority', label: 'Priority', width: 96, mono: true, render: (r) => r.priority },
   { field: 'assignee', label: 'Assignee', width: 112, title: (r) => r.assignee ?? 'Unassigned', render: (r) => (r.assignee ? r.assignee : dim('unassigned')) },
   {
@@ -56,14 +64,8 @@ export const QUEUE_COLUMNS: readonly QueueColumn[] = [
     render: (r, names) =>
       r.mitre_technique ? (
         <>
-          <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-            {r.mitre_technique}
-          </Box>
-          {r.mitre_tactic && (
-            <Box component="span" sx={{ color: 'text.secondary', ml: 0.75 }}>
-              {names.tactic.get(r.mitre_tactic) ?? r.mitre_tactic}
-            </Box>
-          )}
+          <span className={CELL.mono}>{r.mitre_technique}</span>
+          {r.mitre_tactic && <span className={CELL.secondary}> {names.tactic.get(r.mitre_tactic) ?? r.mitre_tactic}</span>}
         </>
       ) : (
         dim('—')
@@ -72,11 +74,11 @@ export const QUEUE_COLUMNS: readonly QueueColumn[] = [
   { field: 'dd_signal_id', label: 'Datadog signal', width: 150, mono: true, title: (r) => r.dd_signal_id, render: (r) => r.dd_signal_id },
   { field: 'blast_radius', label: 'Blast radius', width: 170, title: (r) => r.blast_radius ?? '', render: (r) => text(r.blast_radius) },
   { field: 'recommended_action', label: 'Recommended action', width: 260, title: (r) => r.recommended_action ?? '', render: (r) => text(r.recommended_action) },
-  { field: 'drafted_by', label: 'Drafted by', width: 160, title: (r) => r.drafted_by ?? '', render: (r) => text(r.drafted_by) },
+  { field: 'drafted_by', label: 'Drafted by', width: 150, title: (r) => r.drafted_by ?? '', render: (r) => text(r.drafted_by) },
   { field: 'analyst_signoff', label: 'Sign-off', width: 104, title: (r) => r.analyst_signoff ?? 'Not signed', render: (r) => text(r.analyst_signoff) },
-  { field: 'signed_at', label: 'Signed at', width: 122, mono: true, title: (r) => r.signed_at ?? '', render: (r) => (r.signed_at ? formatTime(r.signed_at) : dim('—')) },
+  { field: 'signed_at', label: 'Signed at', width: 128, mono: true, title: (r) => r.signed_at ?? '', render: (r) => (r.signed_at ? formatTime(r.signed_at) : dim('—')) },
   { field: 'splunk_search', label: 'Splunk search', width: 220, title: (r) => r.splunk_search ?? '', render: (r) => text(r.splunk_search) },
-  { field: 'created_at', label: 'Detected', width: 122, mono: true, title: (r) => r.created_at, render: (r) => formatTime(r.created_at) },
+  { field: 'created_at', label: 'Detected', width: 128, mono: true, title: (r) => r.created_at, render: (r) => formatTime(r.created_at) },
 ];
 
 export const QUEUE_TABLE_WIDTH = QUEUE_COLUMNS.reduce((w, c) => w + c.width, 0);

@@ -1,0 +1,134 @@
+// Incremental, resumable signal sync. A window [high-water − overlap, now] is paged with Datadog's
+// cursor; each page, its cursor and the running counts commit in one transaction, so a sync stopped
+// anywhere (crash, SIGKILL, cancel, outage) resumes at the next page, and re-reading a page never
+// duplicates anything (signals are keyed by id and compared by content hash).
+import { VigilError, isVigilError } from '../../../../shared/errors';
+import type { Register } from '../../register/register';
+import type { SyncState } from '../../register/source-stores';
+import type { DatadogClient } from './client';
+import { MAX_SIGNAL_PAGE } from './signals';
+
+export const DATADOG_SOURCE = 'datadog';
+
+export interface SyncProgress {
+  phase: 'fetching' | 'waiting' | 'done' | 'failed' | 'cancelled';
+  pages: number;
+  signals: number;
+  inserted: number;
+  revised: number;
+  unchanged: number;
+  quarantined: number;
+  waits: number;
+  waitMs: number;
+  windowFrom: string;
+  windowTo: string;
+  resumed: boolean;
+  error?: { code: string; message: string };
+}
+
+export interface SyncOptions {
+  query: string;
+  pageSize?: number;
+  /** re-read this much before the high-water mark: Datadog indexes late arrivals */
+  overlapMs?: number;
+  /** how far back the first sync reaches */
+  lookbackMs?: number;
+  now?: () => number;
+  actor: string;
+  tacticFor?: (techniqueId: string) => string | null;
+  /** ask Splunk for context on every finding this sync opens */
+  requestContext?: boolean;
+  onProgress?: (p: SyncProgress) => void;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_OVERLAP_MS = 10 * 60_000;
+export const DEFAULT_LOOKBACK_MS = 30 * 24 * 3600_000;
+
+export class SignalSync {
+  /** counts waits the client reports (429 / 5xx / network) while this sync runs */
+  readonly progress: SyncProgress;
+
+  constructor(
+    private readonly reg: Register,
+    private readonly client: DatadogClient,
+    private readonly opts: SyncOptions,
+  ) {
+    this.progress = { phase: 'fetching', pages: 0, signals: 0, inserted: 0, revised: 0, unchanged: 0, quarantined: 0, waits: 0, waitMs: 0, windowFrom: '', windowTo: '', resumed: false };
+  }
+
+  /** Wire this to the client's onWait so waits show in the progress. */
+  noteWait(waitMs: number): void {
+    this.progress.waits++;
+    this.progress.waitMs += waitMs;
+    this.progress.phase = 'waiting';
+    this.emit();
+  }
+
+  private emit(): void {
+    this.opts.onProgress?.({ ...this.progress });
+  }
+
+  async run(): Promise<SyncProgress> {
+    const pageSize = Math.min(MAX_SIGNAL_PAGE, Math.max(1, this.opts.pageSize ?? MAX_SIGNAL_PAGE));
+    const now = (this.opts.now ?? Date.now)();
+    let st = this.reg.syncState(DATADOG_SOURCE);
+    // A cursor left behind means a window was interrupted: finish that window first.
+    if (st.cursor !== null && st.windowFrom !== null && st.windowTo !== null) {
+      this.progress.resumed = true;
+      this.progress.pages = st.pages;
+      this.progress.signals = st.signals;
+      st = { ...st, status: 'running', lastError: null, lastErrorCode: null };
+    } else {
+      const from = st.highWater !== null ? st.highWater - (this.opts.overlapMs ?? DEFAULT_OVERLAP_MS) : now - (this.opts.lookbackMs ?? DEFAULT_LOOKBACK_MS);
+      st = { ...st, status: 'running', windowFrom: from, windowTo: now, cursor: null, pages: 0, signals: 0, startedAt: now, finishedAt: null, lastError: null, lastErrorCode: null };
+    }
+    this.reg.saveSyncState(st);
+    this.progress.windowFrom = new Date(st.windowFrom!).toISOString();
+    this.progress.windowTo = new Date(st.windowTo!).toISOString();
+    this.emit();
+
+    const base = { query: this.opts.query, from: new Date(st.windowFrom!), to: new Date(st.windowTo!), limit: pageSize, sort: 'timestamp' as const };
+    try {
+      let pending = this.client.searchSignalsPage({ ...base, cursor: st.cursor }, { signal: this.opts.signal });
+      for (;;) {
+        const page = await pending;
+        // Ask for the next page before writing this one: the network overlaps the register's work.
+        const hasNext = page.nextCursor !== null;
+        if (hasNext && !this.opts.signal?.aborted) {
+          pending = this.client.searchSignalsPage({ ...base, cursor: page.nextCursor }, { signal: this.opts.signal });
+          pending.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
+        }
+        const next: SyncState = hasNext
+          ? { ...st, cursor: page.nextCursor, pages: st.pages + 1, signals: st.signals + page.signals.length }
+          : { ...st, cursor: null, pages: st.pages + 1, signals: st.signals + page.signals.length, status: 'idle', highWater: st.windowTo, finishedAt: (this.opts.now ?? Date.now)() };
+        const res = this.reg.ingestSyncPage(page.signals, next, {
+          actor: this.opts.actor,
+          ...(this.opts.tacticFor ? { tacticFor: this.opts.tacticFor } : {}),
+          requestContext: this.opts.requestContext ?? false,
+        });
+        st = next;
+        Object.assign(this.progress, {
+          phase: hasNext ? 'fetching' : 'done',
+          pages: st.pages,
+          signals: st.signals,
+          inserted: this.progress.inserted + res.inserted,
+          revised: this.progress.revised + res.revised,
+          unchanged: this.progress.unchanged + res.unchanged,
+          quarantined: this.progress.quarantined + res.quarantined.length,
+        });
+        this.emit();
+        if (!hasNext) return { ...this.progress };
+        if (this.opts.signal?.aborted) throw new VigilError('CANCELLED', 'Sync cancelled; it resumes from the next page.');
+      }
+    } catch (e) {
+      const err = isVigilError(e) ? e : new VigilError('INTERNAL', 'Sync stopped unexpectedly; it resumes from the last saved page.', { cause: e });
+      // Keep the cursor: the next run picks up at the page that did not land.
+      this.reg.saveSyncState({ ...st, status: 'failed', lastError: err.message, lastErrorCode: err.code });
+      this.progress.phase = err.code === 'CANCELLED' ? 'cancelled' : 'failed';
+      this.progress.error = { code: err.code, message: err.message };
+      this.emit();
+      throw err;
+    }
+  }
+}
