@@ -3,6 +3,13 @@
 // loopback HTTP, and the renderer calls it through window.vigil.
 import { z } from 'zod';
 import {
+  ConnectionReport,
+  FindingUpdateInput,
+  OutboxStatus,
+  SaveDatadogInput,
+  SaveSplunkInput,
+  SourcesSettings,
+  SyncStatus,
   AppInfo,
   FindingDetail,
   FindingId,
@@ -28,6 +35,18 @@ export const contract = {
   'queue.page': { input: QueueQuery, output: QueuePage },
   'queue.facets': { input: Empty, output: QueueFacets },
   'finding.get': { input: z.object({ id: FindingId }).strict(), output: FindingDetail },
+  'finding.update': { input: FindingUpdateInput, output: FindingDetail },
+  'finding.comment': { input: z.object({ id: FindingId, text: z.string().trim().min(1).max(10_000) }).strict(), output: FindingDetail },
+  'finding.fetchContext': { input: z.object({ id: FindingId }).strict(), output: FindingDetail },
+  'settings.get': { input: Empty, output: SourcesSettings },
+  'settings.saveDatadog': { input: SaveDatadogInput, output: SourcesSettings },
+  'settings.saveSplunk': { input: SaveSplunkInput, output: SourcesSettings },
+  'connection.test': { input: z.object({ source: z.enum(['datadog', 'splunk']) }).strict(), output: ConnectionReport },
+  'sync.start': { input: Empty, output: SyncStatus },
+  'sync.cancel': { input: Empty, output: SyncStatus },
+  'sync.status': { input: Empty, output: SyncStatus },
+  'outbox.status': { input: Empty, output: OutboxStatus },
+  'outbox.retry': { input: Empty, output: OutboxStatus },
 } as const;
 
 export type Contract = typeof contract;

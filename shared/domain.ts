@@ -158,6 +158,9 @@ export const SignalRevisionView = z.object({
 });
 
 export const FindingDetail = z.object({
+  evidence: z.array(z.lazy(() => EvidenceView)),
+  context: z.lazy(() => ContextState),
+  datadogCase: z.object({ id: z.string(), key: z.string().nullable() }).nullable(),
   finding: QueueRow.extend({
     tactic_name: z.string().nullable(),
     technique_name: z.string().nullable(),
@@ -202,13 +205,143 @@ export type Connectivity = z.infer<typeof Connectivity>;
 export const AppInfo = z.object({
   version: z.string(),
   connectivity: Connectivity,
-  outbox: z.object({ pending: z.number().int(), lastError: z.string().nullable() }),
+  outbox: z.object({ pending: z.number().int(), failed: z.number().int(), lastError: z.string().nullable() }),
   attack: z.object({ version: z.string() }),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+// ---------------------------------------------------------------------------------------------
+// Sources: connections, sync, outbox, Splunk context
+
+const secretInput = z.string().trim().min(1).max(512);
+
+export const DatadogSettings = z.object({
+  configured: z.boolean(),
+  site: z.string(),
+  baseUrl: z.string().nullable(),
+  query: z.string(),
+  projectId: z.string().nullable(),
+  caseTypeId: z.string().nullable(),
+  pageSize: z.number().int(),
+  autoSyncMinutes: z.number().int(),
+  hasApiKey: z.boolean(),
+  hasAppKey: z.boolean(),
+});
+export type DatadogSettings = z.infer<typeof DatadogSettings>;
+
+export const SplunkSettings = z.object({
+  configured: z.boolean(),
+  url: z.string().nullable(),
+  savedSearch: z.string().nullable(),
+  caFile: z.string().nullable(),
+  hasToken: z.boolean(),
+});
+export type SplunkSettings = z.infer<typeof SplunkSettings>;
+
+export const SourcesSettings = z.object({ datadog: DatadogSettings, splunk: SplunkSettings });
+export type SourcesSettings = z.infer<typeof SourcesSettings>;
+
+/** Absent secret fields keep what is stored; an empty string is refused (use clear*). */
+export const SaveDatadogInput = z
+  .object({
+    site: z.string().trim().min(1).max(200),
+    baseUrl: z.string().trim().url().max(500).nullable().optional(),
+    apiKey: secretInput.optional(),
+    appKey: secretInput.optional(),
+    query: z.string().trim().max(1000).optional(),
+    projectId: z.string().trim().max(100).nullable().optional(),
+    caseTypeId: z.string().trim().max(100).nullable().optional(),
+    pageSize: z.number().int().min(1).max(1000).optional(),
+    autoSyncMinutes: z.number().int().min(0).max(1440).optional(),
+  })
+  .strict();
+export type SaveDatadogInput = z.infer<typeof SaveDatadogInput>;
+
+export const SaveSplunkInput = z
+  .object({
+    url: z.string().trim().url().max(500),
+    token: secretInput.optional(),
+    savedSearch: z.string().trim().min(1).max(300),
+    caFile: z.string().trim().max(1000).nullable().optional(),
+  })
+  .strict();
+export type SaveSplunkInput = z.infer<typeof SaveSplunkInput>;
+
+export const ConnectionCheck = z.object({ name: z.string(), ok: z.boolean(), code: z.string().optional(), message: z.string() });
+export const ConnectionReport = z.object({ source: z.enum(['datadog', 'splunk']), ok: z.boolean(), checks: z.array(ConnectionCheck) });
+export type ConnectionReport = z.infer<typeof ConnectionReport>;
+
+export const SyncStatus = z.object({
+  running: z.boolean(),
+  phase: z.enum(['idle', 'fetching', 'waiting', 'done', 'failed', 'cancelled']),
+  pages: z.number().int(),
+  signals: z.number().int(),
+  inserted: z.number().int(),
+  revised: z.number().int(),
+  quarantined: z.number().int(),
+  waits: z.number().int(),
+  resumable: z.boolean(),
+  lastSyncAt: z.string().nullable(),
+  highWater: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+export const OutboxEntryView = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  target: z.string(),
+  state: z.enum(['pending', 'sent', 'failed']),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  lastErrorCode: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const OutboxStatus = z.object({
+  pending: z.number().int(),
+  failed: z.number().int(),
+  sent: z.number().int(),
+  lastError: z.string().nullable(),
+  entries: z.array(OutboxEntryView),
+});
+export type OutboxStatus = z.infer<typeof OutboxStatus>;
+
+export const EvidenceView = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  title: z.string(),
+  sha256: z.string(),
+  created_by: z.string(),
+  created_at: z.string(),
+  meta: z.record(z.string(), z.unknown()).nullable(),
+  /** Splunk results as a table; null for other kinds */
+  table: z.object({ fields: z.array(z.string()), rows: z.array(z.record(z.string(), z.unknown())) }).nullable(),
+  text: z.string().nullable(),
+});
+export type EvidenceView = z.infer<typeof EvidenceView>;
+
+export const ContextState = z.object({
+  state: z.enum(['none', 'pending', 'running', 'done', 'failed']),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  attempts: z.number().int(),
+});
+
+export const FindingUpdateInput = z
+  .object({
+    id: FindingId,
+    status: FindingStatus.optional(),
+    priority: Priority.optional(),
+    assignee: z.string().trim().max(100).nullable().optional(),
+    reason: z.string().trim().max(2000).optional(),
+  })
+  .strict();
+
 export const VigilEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('vault'), status: VaultStatus }),
   z.object({ type: z.literal('connectivity'), connectivity: Connectivity }),
+  z.object({ type: z.literal('sync'), status: SyncStatus }),
+  z.object({ type: z.literal('outbox'), status: OutboxStatus.omit({ entries: true }) }),
+  z.object({ type: z.literal('findings'), changed: z.array(FindingId), reason: z.string() }),
 ]);
 export type VigilEvent = z.infer<typeof VigilEvent>;

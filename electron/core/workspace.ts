@@ -11,6 +11,10 @@ import { Register } from './register/register';
 import { DEFAULT_SCRYPT, type OsKeyWrapper, type ScryptParams, type Unlock } from './register/vault-key';
 import { createDemoWorkspace } from './demo/demo-workspace';
 import { IdleLock } from './idle-lock';
+import { Sources } from './sources/sources-service';
+import { outboundFor } from './outbox/outbound';
+import type { FindingUpdateInput } from '../../shared/domain';
+import type { z } from 'zod';
 
 export interface WorkspaceOptions {
   version: string;
@@ -25,10 +29,15 @@ export interface WorkspaceOptions {
   demoSignals?: number;
   /** who the local user is, until analyst profiles exist */
   actor: string;
+  /** background timers of the sources (auto sync, drain, probe); tests turn them off */
+  sourceTimers?: boolean;
+  /** tests shorten the clients' retry waits */
+  clientOverrides?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; maxRetries?: number; timeoutMs?: number };
 }
 
 export class Workspace {
   private register: Register | null = null;
+  private src: Sources | null = null;
   private readonly state: AppStateFile;
   private readonly listeners = new Set<(e: VigilEvent) => void>();
   private readonly idle: IdleLock;
@@ -91,6 +100,7 @@ export class Workspace {
     if (!path) throw new VigilError('VAULT_NOT_OPEN', 'No workspace is open yet. Open the demo workspace or create one.');
     if (!this.register) {
       this.register = await Register.open(path, this.unlockWith(passphrase));
+      this.attachSources();
       this.idle.start(this.state.get().idleLockMinutes);
     }
     const s = this.status();
@@ -100,6 +110,8 @@ export class Workspace {
 
   lock(_why: 'user' | 'idle' | 'system' = 'user'): VaultStatus {
     this.idle.stop();
+    this.src?.dispose();
+    this.src = null;
     if (this.register) {
       this.register.close();
       this.register = null;
@@ -123,6 +135,7 @@ export class Workspace {
         catalog: this.catalog,
       });
       this.register = reg;
+      this.attachSources();
       this.state.update({ workspacePath: path });
       this.idle.start(this.state.get().idleLockMinutes);
       const s = this.status();
@@ -131,6 +144,74 @@ export class Workspace {
     }
     this.state.update({ workspacePath: path });
     return this.unlock(passphrase);
+  }
+
+  private attachSources(): void {
+    this.src?.dispose();
+    this.src = new Sources(this.reg(), {
+      actor: this.opts.actor,
+      emit: (e) => this.emit(e),
+      tacticFor: (t) => this.catalog.technique(t)?.tactics[0] ?? null,
+      timers: this.opts.sourceTimers ?? true,
+      ...(this.opts.clientOverrides ? { clientOverrides: this.opts.clientOverrides } : {}),
+    });
+  }
+
+  /** The unlocked workspace's sources. */
+  sources(): Sources {
+    this.reg();
+    return this.src!;
+  }
+
+  updateFinding(i: z.output<typeof FindingUpdateInput>): FindingDetail {
+    const reg = this.reg();
+    const n = Number(i.id.slice(4));
+    const src = this.sources();
+    const settings = src.settings().datadog;
+    const patch = {
+      ...(i.status !== undefined ? { status: i.status } : {}),
+      ...(i.priority !== undefined ? { priority: i.priority } : {}),
+      ...(i.assignee !== undefined ? { assignee: i.assignee || null } : {}),
+    };
+    if (!reg.finding(n)) throw new VigilError('NOT_FOUND', `Finding ${i.id} does not exist in this workspace.`);
+    reg.updateFinding(n, patch, this.opts.actor, {
+      ...(i.reason ? { reason: i.reason } : {}),
+      outbox: settings.configured
+        ? (before) =>
+            outboundFor(before, { ...patch, ...(i.reason ? { reason: i.reason } : {}), actor: this.opts.actor }, {
+              workspaceId: reg.workspaceId,
+              hasCase: reg.findingCase(n) !== null,
+              caseProject: settings.projectId ? { projectId: settings.projectId, ...(settings.caseTypeId ? { typeId: settings.caseTypeId } : {}) } : null,
+              datadogUser: (h) => reg.datadogUserOf(h),
+            })
+        : undefined,
+    });
+    if (settings.configured) src.notifyEnqueued();
+    return this.findingDetail(i.id);
+  }
+
+  commentFinding(id: string, text: string): FindingDetail {
+    const reg = this.reg();
+    const n = Number(id.slice(4));
+    const before = reg.finding(n);
+    if (!before) throw new VigilError('NOT_FOUND', `Finding ${id} does not exist in this workspace.`);
+    const settings = this.sources().settings().datadog;
+    reg.transaction(() => {
+      reg.addEvidence(n, { kind: 'note', title: `Note by ${this.opts.actor}`, content: text }, this.opts.actor);
+      if (settings.configured && settings.projectId) {
+        reg.enqueueOutbox(
+          outboundFor(before, { comment: text, actor: this.opts.actor }, {
+            workspaceId: reg.workspaceId,
+            hasCase: reg.findingCase(n) !== null,
+            caseProject: { projectId: settings.projectId, ...(settings.caseTypeId ? { typeId: settings.caseTypeId } : {}) },
+            datadogUser: (h) => reg.datadogUserOf(h),
+          }),
+          this.opts.actor,
+        );
+      }
+    });
+    if (settings.configured) this.sources().notifyEnqueued();
+    return this.findingDetail(id);
   }
 
   setIdleLock(minutes: number): VaultStatus {
@@ -180,7 +261,35 @@ export class Workspace {
     const entities = Array.isArray(custom['entities']) ? (custom['entities'] as unknown[]).filter((e): e is string => typeof e === 'string') : [];
     const samples = Array.isArray(custom['samples']) ? (custom['samples'] as unknown[]) : [];
     const parseJson = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+    const reg = this.reg();
+    const ctx = reg.contextRequest(n);
+    const dcase = reg.findingCase(n);
     return {
+      evidence: reg.evidence(n).map((e) => {
+        const meta = e.meta ? (JSON.parse(e.meta) as Record<string, unknown>) : null;
+        let table: { fields: string[]; rows: Record<string, unknown>[] } | null = null;
+        if (e.kind === 'splunk_results') {
+          const t = JSON.parse(e.content) as { fields?: string[]; rows?: Record<string, unknown>[] };
+          table = { fields: t.fields ?? [], rows: (t.rows ?? []).slice(0, 500) };
+        }
+        return {
+          id: e.id,
+          kind: e.kind,
+          title: e.title,
+          sha256: e.sha256,
+          created_by: e.created_by,
+          created_at: new Date(e.created_at).toISOString(),
+          meta,
+          table,
+          text: e.kind === 'note' ? e.content : null,
+        };
+      }),
+      context: {
+        state: (ctx?.state ?? 'none') as 'none' | 'pending' | 'running' | 'done' | 'failed',
+        error: ctx?.last_error_code ? { code: ctx.last_error_code, message: ctx.last_error ?? '' } : null,
+        attempts: ctx?.attempts ?? 0,
+      },
+      datadogCase: dcase ? { id: dcase.case_id, key: dcase.case_key } : null,
       finding: {
         ...rec.row,
         tactic_name: rec.row.mitre_tactic ? (this.catalog.tactic(rec.row.mitre_tactic)?.name ?? null) : null,
@@ -218,13 +327,15 @@ export class Workspace {
 
   handlers(): Handlers {
     return {
-      'app.info': () => ({
+      'app.info': () => {
+        const o = this.src ? this.src.outboxStatus() : null;
+        return {
         version: this.opts.version,
-        // Sources arrive with the Datadog/Splunk issue; until one is configured there is nothing to reach.
-        connectivity: 'not-configured' as const,
-        outbox: { pending: 0, lastError: null },
+        connectivity: this.src ? this.src.getConnectivity() : ('not-configured' as const),
+        outbox: { pending: o?.pending ?? 0, failed: o?.failed ?? 0, lastError: o?.lastError ?? null },
         attack: { version: this.catalog.attackVersion },
-      }),
+        };
+      },
       'vault.status': () => this.status(),
       'vault.unlock': (i) => this.unlock(i.passphrase),
       'vault.lock': () => this.lock('user'),
@@ -236,6 +347,29 @@ export class Workspace {
         return this.reg().queuePage(q);
       },
       'queue.facets': () => this.facets(),
+      'finding.update': (i) => this.updateFinding(i),
+      'finding.comment': (i) => this.commentFinding(i.id, i.text),
+      'finding.fetchContext': async (i) => {
+        const n = Number(i.id.slice(4));
+        if (!this.reg().finding(n)) throw new VigilError('NOT_FOUND', `Finding ${i.id} does not exist in this workspace.`);
+        try {
+          await this.sources().fetchContext(n, this.opts.actor);
+        } catch (e) {
+          // The failure is recorded on the finding (context.error) and shown there; a missing
+          // configuration is the caller's to fix, so that one crosses as an error.
+          if (e instanceof VigilError && e.code === 'SOURCE_NOT_CONFIGURED') throw e;
+        }
+        return this.findingDetail(i.id);
+      },
+      'settings.get': () => this.sources().settings(),
+      'settings.saveDatadog': (i) => this.sources().saveDatadog(i, this.opts.actor),
+      'settings.saveSplunk': (i) => this.sources().saveSplunk(i, this.opts.actor),
+      'connection.test': (i) => this.sources().testConnection(i.source),
+      'sync.start': () => this.sources().startSync(),
+      'sync.cancel': () => this.sources().cancelSync(),
+      'sync.status': () => this.sources().syncStatus(),
+      'outbox.status': () => this.sources().outboxStatus(),
+      'outbox.retry': () => this.sources().retryFailed(this.opts.actor),
       'finding.get': (i) => {
         this.touch();
         return this.findingDetail(i.id);

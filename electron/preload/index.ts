@@ -28,6 +28,18 @@ const CHANNEL_NAMES = [
   'queue.page',
   'queue.facets',
   'finding.get',
+  'finding.update',
+  'finding.comment',
+  'finding.fetchContext',
+  'settings.get',
+  'settings.saveDatadog',
+  'settings.saveSplunk',
+  'connection.test',
+  'sync.start',
+  'sync.cancel',
+  'sync.status',
+  'outbox.status',
+  'outbox.retry',
 ] as const satisfies readonly Channel[];
 type Unlisted = Exclude<Channel, (typeof CHANNEL_NAMES)[number]>;
 const everyChannelListed: [Unlisted] extends [never] ? true : Unlisted = true;

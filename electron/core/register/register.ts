@@ -166,6 +166,17 @@ export class Register {
     this.localVersion++;
   }
 
+  clearSetting(key: string, actor: string): void {
+    const db = this.live();
+    db.transaction(() => {
+      const old = this.setting(key);
+      if (old === null) return;
+      db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+      this.auditWriter.begin().append({ actor, action: 'setting.cleared', entity: 'setting', entityId: key, old });
+    }).immediate();
+    this.localVersion++;
+  }
+
   ingestSignals(raws: readonly unknown[], opts: IngestOptions): IngestResult {
     this.live();
     const r = this.ingester.ingest(raws, opts);
@@ -229,6 +240,11 @@ export class Register {
       this.auditWriter.begin().append({ actor, action: 'analyst.added', entity: 'analyst', entityId: a.handle, new: a, at });
     }).immediate();
     this.localVersion++;
+  }
+
+  datadogUserOf(handle: string): string | null {
+    const r = this.live().prepare('SELECT dd_user_uuid FROM analysts WHERE handle = ?').get(handle) as { dd_user_uuid: string | null } | undefined;
+    return r?.dd_user_uuid ?? null;
   }
 
   analysts(): { handle: string; name: string; role: string }[] {
@@ -341,6 +357,11 @@ export class Register {
       }
     }).immediate();
     this.localVersion++;
+  }
+
+  /** Connectivity is back: rows waiting out a backoff leave now. */
+  outboxDueNow(at = Date.now()): void {
+    this.live().prepare("UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?").run(at, at);
   }
 
   /** Put failed rows back in line (after the person fixed the cause). */

@@ -50,6 +50,9 @@ CREATE TABLE finding_cases (
 ) STRICT;
 
 -- Outbox rows of one finding leave in order: a case update waits for the case to exist.
+-- An analyst's Datadog user, so assignments reach Datadog too.
+ALTER TABLE analysts ADD COLUMN dd_user_uuid TEXT;
+
 ALTER TABLE outbox ADD COLUMN stream TEXT;
 ALTER TABLE outbox ADD COLUMN last_error_code TEXT;
 CREATE INDEX outbox_stream ON outbox (stream, id);
