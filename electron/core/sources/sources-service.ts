@@ -333,7 +333,12 @@ export class Sources {
 
   /** Drain what is due, unless offline (the probe brings it back). force: ignore backoff times. */
   async kick(force = false): Promise<void> {
-    if (this.draining || this.disposed || !this.datadogConfigured()) return;
+    if (this.draining) {
+      // One drain at a time; a caller that asks meanwhile waits for it.
+      await this.draining.catch(() => undefined);
+      if (!force) return;
+    }
+    if (this.disposed || !this.datadogConfigured()) return;
     if (this.connectivity === 'offline' && !force) return;
     const run = (async () => {
       if (force) this.reg.outboxDueNow();

@@ -18,6 +18,7 @@ export const CELL = {
   placeholder: 'vq-placeholder',
 } as const;
 
+// Numbers in sx are theme units for spacing and radius keys; lengths below are strings on purpose.
 export function gridStyles(theme: Theme, width: number): SxProps<Theme> {
   const base = theme.palette.background.default;
   const dark = theme.palette.mode === 'dark';
@@ -68,7 +69,7 @@ export function gridStyles(theme: Theme, width: number): SxProps<Theme> {
       height: 18,
       lineHeight: '16px',
       padding: '0 6px',
-      borderRadius: 9,
+      borderRadius: '9px',
       border: '1px solid',
       fontSize: '0.6875rem',
       fontWeight: 600,
@@ -76,9 +77,9 @@ export function gridStyles(theme: Theme, width: number): SxProps<Theme> {
       textTransform: 'capitalize',
     },
     ...severities,
-    [`& .${CELL.dot}`]: { display: 'inline-block', width: 7, height: 7, borderRadius: '50%', marginRight: 6, flex: 'none', verticalAlign: 'middle' },
+    [`& .${CELL.dot}`]: { display: 'inline-block', width: 7, height: 7, borderRadius: '50%', marginRight: '6px', flex: 'none', verticalAlign: 'middle' },
     ...dots,
     // A row whose page is still on its way: a quiet bar, not a spinner per row.
-    [`& .${CELL.placeholder}`]: { height: 8, width: '70%', borderRadius: 4, backgroundColor: theme.palette.action.hover },
+    [`& .${CELL.placeholder}`]: { height: 8, width: '70%', borderRadius: '4px', backgroundColor: theme.palette.action.hover },
   };
 }
