@@ -9,6 +9,8 @@ import { AttackCatalog } from '../core/attack/catalog';
 import { createDemoWorkspace } from '../core/demo/demo-workspace';
 import { Register } from '../core/register/register';
 import { readPassphrase } from './passphrase';
+import { createDatadogClient } from '../core/sources/datadog/client';
+import { SignalSync } from '../core/sources/datadog/signal-sync';
 
 const HELP = `vigil — Vigil's command line (same register and rules as the app)
 
@@ -20,6 +22,10 @@ Usage:
               [--tactic TA…] [--technique T…] [--search TEXT] [--sort FIELD[:asc|desc]]
               [--limit N] [--offset N] [--json]
                                                print a page of the findings queue
+  vigil sync  --workspace FILE [--datadog-url URL] [--page-size N] [--query Q] [--json]
+                                               pull new and changed Datadog signals (resumes an
+                                               interrupted sync); keys from DD_API_KEY, DD_APP_KEY,
+                                               DD_SITE or the workspace's saved connection
   vigil audit verify --workspace FILE [--json] check the hash chain of the audit trail
   vigil --version | --help
 
@@ -97,6 +103,9 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         limit: { type: 'string' },
         offset: { type: 'string' },
         json: { type: 'boolean', default: false },
+        'datadog-url': { type: 'string' },
+        'page-size': { type: 'string' },
+        query: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -180,6 +189,24 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         out.log(v.json ? JSON.stringify(page) : formatPage(page));
         return 0;
       }
+      case 'sync': {
+        const path = requireWorkspace(v.workspace);
+        const pageSize = intOpt(v['page-size'], 'page-size');
+        if (pageSize !== undefined && (pageSize < 1 || pageSize > 1000)) throw new UsageError('--page-size must be between 1 and 1000');
+        const reg = await Register.open(path, { passphrase: await readPassphrase() });
+        try {
+          const code = await runSync(reg, {
+            baseUrl: v['datadog-url'],
+            pageSize,
+            query: v.query,
+            json: v.json ?? false,
+            out,
+          });
+          return code;
+        } finally {
+          reg.close();
+        }
+      }
       case 'audit': {
         if (sub !== 'verify') throw new UsageError('usage: vigil audit verify --workspace FILE');
         const path = requireWorkspace(v.workspace);
@@ -211,6 +238,53 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
     out.err(`vigil: INTERNAL: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+}
+
+async function runSync(
+  reg: Register,
+  o: { baseUrl: string | undefined; pageSize: number | undefined; query: string | undefined; json: boolean; out: Out },
+): Promise<number> {
+  const env = process.env;
+  const apiKey = env['DD_API_KEY'] || reg.secret('datadog.api_key');
+  const appKey = env['DD_APP_KEY'] || reg.secret('datadog.app_key');
+  if (!apiKey || !appKey) {
+    throw new VigilError('SOURCE_NOT_CONFIGURED', 'No Datadog keys: set DD_API_KEY and DD_APP_KEY, or connect Datadog in the app first.');
+  }
+  const baseUrl = o.baseUrl ?? reg.setting('datadog.base_url') ?? undefined;
+  const site = env['DD_SITE'] || reg.setting('datadog.site') || 'datadoghq.com';
+  const catalog = AttackCatalog.load();
+  let sync: SignalSync | null = null;
+  const client = createDatadogClient({
+    site,
+    ...(baseUrl ? { baseUrl } : {}),
+    apiKey,
+    appKey,
+    onWait: (w) => {
+      sync?.noteWait(w.waitMs);
+      if (!o.json) process.stderr.write(`\nsync: ${w.reason.replace('_', ' ')}, waiting ${(w.waitMs / 1000).toFixed(1)} s\n`);
+    },
+  });
+  const started = Date.now();
+  sync = new SignalSync(reg, client, {
+    query: o.query ?? reg.setting('datadog.query') ?? 'security:attack',
+    pageSize: o.pageSize ?? Number(reg.setting('datadog.page_size') ?? 1000),
+    actor: 'cli:sync',
+    tacticFor: (t) => catalog.technique(t)?.tactics[0] ?? null,
+    requestContext: reg.setting('splunk.url') !== null,
+    onProgress: (p) => {
+      if (!o.json) process.stderr.write(`\rsync: ${p.pages} pages, ${p.signals} signals (${p.inserted} new, ${p.revised} changed, ${p.quarantined} quarantined)${p.resumed ? ' [resumed]' : ''}   `);
+    },
+  });
+  const p = await sync.run();
+  const secs = (Date.now() - started) / 1000;
+  if (o.json) o.out.log(JSON.stringify({ ...p, seconds: secs }));
+  else {
+    process.stderr.write('\n');
+    o.out.log(
+      `Synced ${p.signals} signals in ${p.pages} pages (${secs.toFixed(1)} s): ${p.inserted} new findings, ${p.revised} revised, ${p.unchanged} unchanged, ${p.quarantined} quarantined${p.waits ? `, ${p.waits} waits` : ''}.`,
+    );
+  }
+  return 0;
 }
 
 function formatPage(p: QueuePage): string {
