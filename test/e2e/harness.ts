@@ -34,6 +34,11 @@ export interface Harness {
   workspace: Workspace;
   /** the temp folder holding the workspace and app state; removed by close() */
   dir: string;
+  /**
+   * How many event subscriptions pages have opened so far. A test that makes the core emit
+   * (e.g. an idle lock) first waits for its page's subscription, or the event would be lost.
+   */
+  eventSubscriptions: () => number;
   close: () => Promise<void>;
 }
 
@@ -77,7 +82,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** The Vite plugin that turns the preview server into Vigil's loopback transport. */
-function vigilTransport(handlers: Handlers, workspace: Workspace, streams: Set<ServerResponse>): Plugin {
+function vigilTransport(handlers: Handlers, workspace: Workspace, streams: Set<ServerResponse>, subscriptions: { count: number }): Plugin {
   return {
     name: 'vigil-e2e-transport',
     configurePreviewServer(server: PreviewServer) {
@@ -112,6 +117,7 @@ function vigilTransport(handlers: Handlers, workspace: Workspace, streams: Set<S
         // A comment line flushes the headers so EventSource reports "open" at once.
         res.write(': vigil events\n\n');
         streams.add(res);
+        subscriptions.count++;
         const off = workspace.onEvent((e: VigilEvent) => res.write(`data: ${JSON.stringify(e)}\n\n`));
         req.on('close', () => {
           off();
@@ -149,6 +155,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(opts.demoSignals !== undefined ? { demoSignals: opts.demoSignals } : {}),
   });
   const streams = new Set<ServerResponse>();
+  const subscriptions = { count: 0 };
 
   let server: PreviewServer;
   try {
@@ -159,7 +166,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       customLogger: quietLogger(),
       build: { outDir: RENDERER_DIR },
       preview: { host: '127.0.0.1', port: 0, strictPort: true, open: false },
-      plugins: [vigilTransport(workspace.handlers(), workspace, streams)],
+      plugins: [vigilTransport(workspace.handlers(), workspace, streams, subscriptions)],
     });
   } catch (e) {
     workspace.dispose();
@@ -176,6 +183,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     url,
     workspace,
     dir,
+    eventSubscriptions: () => subscriptions.count,
     close: async () => {
       if (closed) return;
       closed = true;

@@ -72,6 +72,7 @@ export function openDatabase(path: string, key: Buffer, opts: OpenOptions): DB {
     db.pragma('temp_store = MEMORY');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
+    db.pragma('wal_autocheckpoint = 8192');
     return db;
   } catch (e) {
     try {

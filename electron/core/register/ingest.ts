@@ -39,6 +39,7 @@ export class SignalIngester {
   private readonly insertRevision;
   private readonly insertFinding;
   private readonly insertFts;
+  private readonly countFacet;
   private readonly insertQuarantine;
 
   constructor(
@@ -65,6 +66,10 @@ export class SignalIngester {
        VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)`,
     );
     this.insertFts = db.prepare('INSERT INTO finding_fts (rowid, title, body) VALUES (?, ?, ?)');
+    // The only place findings are inserted, so the one place new findings are counted (see 0001).
+    this.countFacet = db.prepare(
+      "INSERT INTO finding_facets VALUES ('new', ?, ?, '', ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1",
+    );
     this.insertQuarantine = db.prepare(
       'INSERT INTO quarantine (dd_signal_id, reason, payload, received_at) VALUES (?, ?, ?, ?)',
     );
@@ -142,6 +147,7 @@ export class SignalIngester {
       now,
     );
     const findingId = Number(f.lastInsertRowid);
+    this.countFacet.run(n.severity, PRIORITY_FOR_SEVERITY[n.severity], tactic ?? '', technique ?? '');
     this.insertFts.run(findingId, n.title, searchableText(n) + (technique ? `\n${technique}` : ''));
     cursor.append({
       actor: opts.actor,

@@ -2,6 +2,7 @@
 // comes from finding_facets (exact, kept by triggers), so no page ever needs a count(*) over the
 // findings. The plan is chosen here, from those exact counts, and forced with INDEXED BY.
 import {
+  FINDING_STATUSES,
   SEVERITIES,
   type QueueFilter,
   type QueuePage,
@@ -41,7 +42,7 @@ const SORT: Record<QueueSortField, { col: string; index: string }> = {
 
 type Dim = 'status' | 'severity' | 'priority' | 'assignee' | 'tactic' | 'technique';
 const FILTER_INDEX: Record<Dim, string> = {
-  status: 'findings_status',
+  status: 'findings_status_rank',
   severity: 'findings_severity',
   priority: 'findings_priority',
   assignee: 'findings_assignee',
@@ -121,7 +122,7 @@ export function buildWhere(f: QueueFilter): Where {
     w.facetParams.push(...facetValues);
     w.dims.push(dim);
   };
-  if (f.status?.length) add('status', 'status', 'status', f.status);
+  if (f.status?.length) add('status', 'status_rank', 'status', f.status.map((s) => FINDING_STATUSES.indexOf(s)), f.status);
   if (f.severity?.length)
     add('severity', 'severity_rank', 'severity', f.severity.map((s) => SEVERITIES.indexOf(s)), f.severity);
   if (f.priority?.length) add('priority', 'priority', 'priority', f.priority);

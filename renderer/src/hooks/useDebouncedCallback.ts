@@ -1,7 +1,7 @@
 // Typing in the search box should query once the analyst pauses, not on every keystroke.
 import { useEffect, useMemo, useRef } from 'react';
 
-export function useDebouncedCallback<A extends unknown[]>(fn: (...args: A) => void, ms: number): { (...args: A): void; flush: () => void } {
+export function useDebouncedCallback<A extends unknown[]>(fn: (...args: A) => void, ms: number): { (...args: A): void; flush: () => void; cancel: () => void } {
   const fnRef = useRef(fn);
   useEffect(() => {
     fnRef.current = fn;
@@ -24,6 +24,11 @@ export function useDebouncedCallback<A extends unknown[]>(fn: (...args: A) => vo
     d.flush = () => {
       if (timer.current) clearTimeout(timer.current);
       run();
+    };
+    d.cancel = () => {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      pending.current = null;
     };
     return d;
   }, [ms]);

@@ -74,6 +74,8 @@ function fromQuery(q: URLSearchParams): SearchParams {
   };
 }
 
+const searchCache = new WeakMap<FakeDatadogState, { key: string; all: SearchSignal[]; position: Map<string, number> }>();
+
 function search(state: FakeDatadogState, req: FakeRequest, params: SearchParams, shape: 'search' | 'list'): Reply {
   // Error texts below are the fake's own: no 400 for these is recorded.
   const limit = params.limit === undefined ? DEFAULT_LIMIT : params.limit;
@@ -94,17 +96,26 @@ function search(state: FakeDatadogState, req: FakeRequest, params: SearchParams,
   }
 
   const dir = sort === 'timestamp' ? 1 : -1;
-  const all = state.signals
-    .filter((s) => {
-      const ts = Date.parse(s.attributes.timestamp);
-      return ts >= from && ts <= to && matches(s);
-    })
-    .sort((a, b) => dir * (Date.parse(a.attributes.timestamp) - Date.parse(b.attributes.timestamp) || a.id.localeCompare(b.id)));
+  // One result list per (query, window, sort, data version): the pages of one walk share it, so a
+  // 100,000-signal walk costs the fake one sort, not one per page.
+  const key = JSON.stringify([params.query ?? null, from, to, sort, state.signalsVersion, state.signals.length]);
+  let all: SearchSignal[];
+  let position: Map<string, number>;
+  if (searchCache.get(state)?.key === key) ({ all, position } = searchCache.get(state)!);
+  else {
+    all = state.signals
+      .map((s) => ({ s, ts: Date.parse(s.attributes.timestamp) }))
+      .filter(({ s, ts }) => ts >= from && ts <= to && matches(s))
+      .sort((a, b) => dir * (a.ts - b.ts) || (a.s.id < b.s.id ? -1 : a.s.id > b.s.id ? 1 : 0))
+      .map(({ s }) => s);
+    position = new Map(all.map((s, i) => [s.id, i]));
+    searchCache.set(state, { key, all, position });
+  }
 
   let start = 0;
   if (params.cursor !== undefined && params.cursor !== null && params.cursor !== '') {
     const after = decodeCursor(params.cursor);
-    const idx = after === null ? -1 : all.findIndex((s) => s.id === after);
+    const idx = after === null ? -1 : (position.get(after) ?? -1);
     if (idx < 0) return legacyError(400, 'invalid page cursor');
     start = idx + 1;
   }

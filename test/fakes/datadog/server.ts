@@ -269,12 +269,14 @@ export async function startFakeDatadog(opts: FakeDatadogOptions = {}): Promise<F
     },
     addSignals(...signals) {
       state.signals.push(...structuredClone(signals));
+      state.signalsVersion++;
     },
     updateSignal(id, patch) {
       const s = state.findSignal(id);
       if (!s) throw new Error(`fake datadog: no signal ${id}`);
       if (typeof patch === 'function') patch(s);
       else Object.assign(s.attributes, structuredClone(patch));
+      state.signalsVersion++;
     },
     addWorkflow(id, wf) {
       state.workflows.set(id, workflowDefaults(wf));

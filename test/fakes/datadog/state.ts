@@ -108,6 +108,8 @@ export const CASE_STATUS_NAMES = [
 ];
 
 export class FakeDatadogState {
+  /** bumped by every change to `signals` made through the fake's API; search caches key on it */
+  signalsVersion = 0;
   apiKey: string;
   appKey: string;
   /** API keys that "belong to another site": validate answers the recorded invalid-key 403 */

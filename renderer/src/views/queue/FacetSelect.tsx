@@ -39,8 +39,11 @@ export function FacetSelect({ name, label, options, value, onChange, onClose, wi
         }}
         input={<OutlinedInput label={label} />}
         renderValue={(selected) => (selected.length === 1 ? labelOf(selected[0] ?? '') : `${selected.length} selected`)}
-        onClose={onClose}
-        MenuProps={{ disableRestoreFocus: onClose !== undefined, slotProps: { paper: { sx: { maxHeight: 420, minWidth: 240 } } } }}
+        // Let MUI put focus back on the select first (so it blurs cleanly), then hand it on.
+        onClose={() => {
+          if (onClose) requestAnimationFrame(onClose);
+        }}
+        MenuProps={{ slotProps: { paper: { sx: { maxHeight: 420, minWidth: 240 } } } }}
         sx={{ fontSize: '0.75rem' }}
       >
         {options.map((o) => (

@@ -107,6 +107,8 @@ export function FilterBar({ searchRef, onDone }: FilterBarProps) {
         startIcon={<FilterAltOffOutlined />}
         disabled={active === 0}
         onClick={() => {
+          // A search typed a moment ago must not come back after the clear.
+          search.cancel();
           setText('');
           clearFilters();
         }}
