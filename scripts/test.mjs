@@ -7,7 +7,9 @@ import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const results = resolve(root, 'test-results');
-mkdirSync(results, { recursive: true });
+// Playwright empties test-results/ when it starts, so vitest reports beside it.
+const reports = resolve(root, 'test-reports');
+mkdirSync(reports, { recursive: true });
 const bin = (name) => resolve(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
 
 function run(label, cmd, args) {
@@ -17,12 +19,12 @@ function run(label, cmd, args) {
   return r.status ?? 1;
 }
 
-const unitJson = resolve(results, 'unit-results.json');
+const unitJson = resolve(reports, 'unit-results.json');
 const e2eJson = resolve(results, 'e2e-results.json');
 for (const f of [unitJson, e2eJson]) rmSync(f, { force: true });
 
 let failedStep = false;
-if (run('build (electron-vite: main, preload, renderer)', bin('electron-vite'), ['build', '--config', 'vite.config.ts']) !== 0) {
+if (run('build (electron-vite: main, preload, renderer)', bin('electron-vite'), ['build']) !== 0) {
   console.error('build failed: the end-to-end tests need the built renderer');
   process.exit(1);
 }

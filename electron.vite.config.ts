@@ -1,0 +1,28 @@
+// electron-vite: main (ESM), preload (CommonJS, every dependency inlined: a sandboxed preload can
+// require only 'electron') and the renderer from vite.config.ts.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'electron-vite';
+import renderer from './vite.config';
+
+const at = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: { index: at('./electron/main/index.ts') } },
+      externalizeDeps: true,
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: at('./electron/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+      externalizeDeps: false,
+    },
+  },
+  renderer,
+});
