@@ -148,6 +148,7 @@ export const AuditEntryView = z.object({
   field: z.string().nullable(),
   old: z.unknown(),
   new: z.unknown(),
+  reason: z.string().nullable(),
 });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 

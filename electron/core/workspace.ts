@@ -321,6 +321,7 @@ export class Workspace {
         field: h.field,
         old: parseJson(h.old_value),
         new: parseJson(h.new_value),
+        reason: h.reason,
       })),
     };
   }

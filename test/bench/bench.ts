@@ -2,11 +2,11 @@
 // Queue, search and case open run on a register of 1,000,000 synthetic findings (built once into
 // .cache/bench and reused); ingest runs 200,000 signals through Vigil's register code against a bare
 // loop of prepared inserts of the very same rows, encrypted and plain.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
-import Database from 'better-sqlite3-multiple-ciphers';
 import { AttackCatalog } from '../../electron/core/attack/catalog';
 import { dispatch } from '../../electron/core/dispatch';
 import { Register } from '../../electron/core/register/register';
@@ -22,6 +22,14 @@ const json = args.includes('--json');
 const nArg = args.indexOf('--findings');
 const N = nArg >= 0 ? Number(args[nArg + 1]) : 1_000_000;
 const INGEST_N = Number(process.env['VIGIL_BENCH_INGEST'] ?? 200_000);
+const SYNC_N = Number(process.env['VIGIL_BENCH_SYNC'] ?? 100_000);
+
+/** The sync runs in a process of its own, so its peak memory is its own. */
+function syncBench(n: number): { signals: number; signals_per_s: number; peak_rss_mb: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/bench/sync-bench.ts'), String(n)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`sync bench failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { signals: number; signals_per_s: number; peak_rss_mb: number };
+}
 const PASS = 'bench passphrase';
 const root = resolve(import.meta.dirname, '../..');
 const cacheDir = join(root, '.cache', 'bench');
@@ -185,6 +193,9 @@ async function main(): Promise<void> {
   log(`case open (finding.get)                 p50 ${o.p50.toFixed(2)} ms  p95 ${o.p95.toFixed(2)} ms  (n=${o.n})`);
 
   const ingest = await benchIngest(INGEST_N, catalog, log);
+  const sync = syncBench(SYNC_N);
+  const syncSmall = syncBench(Math.round(SYNC_N / 5));
+  log(`sync ${SYNC_N.toLocaleString()} signals from the fake Datadog (pages of 1,000): ${sync.signals_per_s.toLocaleString()} signals/s, peak RSS ${sync.peak_rss_mb} MB (${syncSmall.peak_rss_mb} MB at ${syncSmall.signals.toLocaleString()})`);
 
   const out = {
     machine: { cores: (await import('node:os')).cpus().length, node: process.version },
@@ -200,6 +211,10 @@ async function main(): Promise<void> {
     case_open_p50_ms: round(o.p50),
     case_open_p95_ms: round(o.p95),
     ...ingest,
+    sync_signals: sync.signals,
+    sync_signals_per_s: sync.signals_per_s,
+    sync_peak_rss_mb: sync.peak_rss_mb,
+    sync_peak_rss_mb_at_fifth: syncSmall.peak_rss_mb,
   };
   if (json) console.log(JSON.stringify(out));
   else console.log('\n' + JSON.stringify(out, null, 2));

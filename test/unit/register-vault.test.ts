@@ -177,3 +177,23 @@ describe('key file', () => {
     expect(existsSync(r.path)).toBe(true);
   });
 });
+
+describe('migrations only add', () => {
+  it('every step keeps every table and column of the steps before it', () => {
+    const db = new Database(':memory:');
+    let before = new Map<string, Set<string>>();
+    for (let i = 1; i <= MIGRATIONS.length; i++) {
+      migrate(db, MIGRATIONS.slice(0, i));
+      const now = new Map<string, Set<string>>();
+      for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'finding_fts_%'").all() as { name: string }[]) {
+        now.set(name, new Set((db.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[]).map((c) => c.name)));
+      }
+      for (const [table, cols] of before) {
+        expect(now.has(table), `migration ${i} dropped table ${table}`).toBe(true);
+        for (const c of cols) expect(now.get(table)!.has(c), `migration ${i} dropped ${table}.${c}`).toBe(true);
+      }
+      before = now;
+    }
+    db.close();
+  });
+});

@@ -72,7 +72,8 @@ export function populateDemo(reg: Register, opts: DemoOptions): void {
     const signals = batch;
     batch = [];
     reg.transaction(() => {
-      const res = reg.ingestSignals(signals, { actor: 'system:demo-sync', now: Date.now(), tacticFor });
+      // Dated as it would have happened: opened a minute after the signal, worked after that.
+      const res = reg.ingestSignals(signals, { actor: 'system:demo-sync', now: Date.now(), tacticFor, openedAt: (ts) => ts + MINUTE });
       // Work each opened finding to its target status, as analysts would have.
       res.openedFindings.forEach((fid, k) => {
         const n = normalizeSignal(signals[k]);

@@ -11,6 +11,8 @@ export interface IngestOptions {
   actor: string;
   /** epoch ms used as fetched_at; defaults to now */
   now?: number;
+  /** when the finding.opened entry is dated; defaults to `now` (the demo dates it by the signal) */
+  openedAt?: (signalTs: number) => number;
   /** maps a technique id to its primary tactic when the signal carries no tactic tag */
   tacticFor?: (techniqueId: string) => string | null;
 }
@@ -155,7 +157,7 @@ export class SignalIngester {
       entity: 'finding',
       entityId: `FND-${findingId}`,
       new: { dd_signal_id: n.ddId, severity: n.severity, status: 'new', mitre_technique: technique },
-      at: now,
+      at: opts.openedAt ? opts.openedAt(n.ts) : now,
     });
     result.inserted++;
     result.openedFindings.push(findingId);

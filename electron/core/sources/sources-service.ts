@@ -178,7 +178,9 @@ export class Sources {
 
   async testConnection(source: 'datadog' | 'splunk'): Promise<ConnectionReport> {
     if (source === 'datadog') {
-      const r = await this.datadog().testConnection();
+      // On a real site, a rejected key is checked against the other Datadog sites so the answer can
+      // be "this key belongs to datadoghq.eu"; with a base URL override there is nowhere else to ask.
+      const r = await this.datadog().testConnection({ probeOtherSites: this.s(K.baseUrl) === null });
       if (r.ok) this.setConnectivity('online');
       else if (r.checks.some((c) => c.code && OFFLINE_CODES.has(c.code as never))) this.setConnectivity('offline');
       return { source, ok: r.ok, checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, ...(c.code ? { code: c.code } : {}), message: c.message })) };
