@@ -2,7 +2,7 @@
 // tied to its evidence. Decision fields only — nothing in a brief can sign, contain or act.
 import { z } from 'zod';
 import { RiskFactors } from './risk';
-import { Severity } from './domain';
+import { Severity } from './severity';
 
 export const ACTION_KINDS = ['escalate', 'contain', 'investigate', 'suppress', 'close'] as const;
 export const ActionKind = z.enum(ACTION_KINDS);

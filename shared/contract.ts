@@ -2,7 +2,11 @@
 // output; electron/main registers each with validation, the e2e harness serves the same map over
 // loopback HTTP, and the renderer calls it through window.vigil.
 import { z } from 'zod';
+import { DraftView, FindingBrief } from './brief';
 import {
+  DraftRunInput,
+  DraftRunStatus,
+  SaveLlmInput,
   ConnectionReport,
   FindingUpdateInput,
   OutboxStatus,
@@ -47,6 +51,21 @@ export const contract = {
   'sync.status': { input: Empty, output: SyncStatus },
   'outbox.status': { input: Empty, output: OutboxStatus },
   'outbox.retry': { input: Empty, output: OutboxStatus },
+  'settings.saveLlm': { input: SaveLlmInput, output: SourcesSettings },
+  'drafts.run': { input: DraftRunInput, output: DraftRunStatus },
+  'drafts.cancel': { input: Empty, output: DraftRunStatus },
+  'drafts.status': { input: Empty, output: DraftRunStatus },
+  'drafts.list': {
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }).strict(),
+    output: z.object({
+      drafts: z.array(DraftView),
+      totals: z.object({ count: z.number().int(), failed: z.number().int(), tokens_in: z.number().int(), tokens_out: z.number().int(), cost_usd: z.number(), latency_avg_ms: z.number().nullable() }),
+    }),
+  },
+  'attack.search': {
+    input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+    output: z.array(z.object({ id: z.string(), name: z.string(), tactics: z.array(z.string()), is_subtechnique: z.boolean() })),
+  },
 } as const;
 
 export type Contract = typeof contract;

@@ -1,9 +1,10 @@
 // Domain schemas shared by every layer. The schema is the type: z.infer everywhere.
 import { z } from 'zod';
+import { DraftView as DraftRef, FindingBrief as BriefRef } from './brief';
 
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export const Severity = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof Severity>;
+export { SEVERITIES, Severity } from './severity';
+import { Severity } from './severity';
+import { SEVERITIES } from './severity';
 
 export const FINDING_STATUSES = [
   'new',
@@ -159,6 +160,9 @@ export const SignalRevisionView = z.object({
 });
 
 export const FindingDetail = z.object({
+  /** the newest successful draft's brief, and every draft attempt */
+  brief: z.lazy(() => BriefRef).nullable(),
+  drafts: z.array(z.lazy(() => DraftRef)),
   evidence: z.array(z.lazy(() => EvidenceView)),
   context: z.lazy(() => ContextState),
   datadogCase: z.object({ id: z.string(), key: z.string().nullable() }).nullable(),
@@ -239,7 +243,30 @@ export const SplunkSettings = z.object({
 });
 export type SplunkSettings = z.infer<typeof SplunkSettings>;
 
-export const SourcesSettings = z.object({ datadog: DatadogSettings, splunk: SplunkSettings });
+export const LlmSettings = z.object({
+  configured: z.boolean(),
+  baseUrl: z.string().nullable(),
+  model: z.string().nullable(),
+  promptVersion: z.string(),
+  concurrency: z.number().int(),
+  autoDraft: z.boolean(),
+  hasApiKey: z.boolean(),
+});
+export type LlmSettings = z.infer<typeof LlmSettings>;
+
+export const SaveLlmInput = z
+  .object({
+    baseUrl: z.string().trim().url().max(500),
+    model: z.string().trim().min(1).max(200),
+    apiKey: z.string().trim().min(1).max(512).optional(),
+    promptVersion: z.string().trim().min(1).max(20).optional(),
+    concurrency: z.number().int().min(1).max(32).optional(),
+    autoDraft: z.boolean().optional(),
+  })
+  .strict();
+export type SaveLlmInput = z.infer<typeof SaveLlmInput>;
+
+export const SourcesSettings = z.object({ datadog: DatadogSettings, splunk: SplunkSettings, llm: LlmSettings });
 export type SourcesSettings = z.infer<typeof SourcesSettings>;
 
 /** Absent secret fields keep what is stored; an empty string is refused (use clear*). */
@@ -328,6 +355,29 @@ export const ContextState = z.object({
   attempts: z.number().int(),
 });
 
+export const DraftRunStatus = z.object({
+  running: z.boolean(),
+  total: z.number().int(),
+  done: z.number().int(),
+  drafted: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.number().int(),
+  fellBack: z.number().int(),
+  drafter: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type DraftRunStatus = z.infer<typeof DraftRunStatus>;
+
+export const DraftRunInput = z
+  .object({
+    /** "new": findings not yet drafted; "ids": the given findings; "filter": everything the queue filter matches */
+    scope: z.enum(['new', 'ids', 'filter']),
+    ids: z.array(FindingId).max(10_000).optional(),
+    filter: z.lazy(() => QueueFilter).optional(),
+    force: z.boolean().optional(),
+  })
+  .strict();
+
 export const FindingUpdateInput = z
   .object({
     id: FindingId,
@@ -344,5 +394,6 @@ export const VigilEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sync'), status: SyncStatus }),
   z.object({ type: z.literal('outbox'), status: OutboxStatus.omit({ entries: true }) }),
   z.object({ type: z.literal('findings'), changed: z.array(FindingId), reason: z.string() }),
+  z.object({ type: z.literal('drafts'), status: DraftRunStatus }),
 ]);
 export type VigilEvent = z.infer<typeof VigilEvent>;

@@ -12,6 +12,13 @@ import { DEFAULT_SCRYPT, type OsKeyWrapper, type ScryptParams, type Unlock } fro
 import { createDemoWorkspace } from './demo/demo-workspace';
 import { IdleLock } from './idle-lock';
 import { Sources } from './sources/sources-service';
+import { Drafting } from './drafter/drafting-service';
+import { LlmDrafter } from './drafter/llm-drafter';
+import { OfflineDrafter } from './drafter/offline-drafter';
+import { costUsd } from './drafter/pricing';
+import { DEFAULT_PROMPT_VERSION, isPromptVersion } from './drafter/prompts';
+import { FindingBrief } from '../../shared/brief';
+import type { SourcesSettings } from '../../shared/domain';
 import { outboundFor } from './outbox/outbound';
 import type { FindingUpdateInput } from '../../shared/domain';
 import type { z } from 'zod';
@@ -35,9 +42,29 @@ export interface WorkspaceOptions {
   clientOverrides?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; maxRetries?: number; timeoutMs?: number };
 }
 
+function draftView(d: import('./register/register').DraftRow) {
+  return {
+    id: d.id,
+    finding_id: `FND-${d.finding_id}`,
+    drafter: d.drafter,
+    model: d.model,
+    prompt_version: d.prompt_version,
+    input_hash: d.input_hash,
+    tokens_in: d.tokens_in,
+    tokens_out: d.tokens_out,
+    cost_usd: d.cost_usd,
+    latency_ms: d.latency_ms,
+    retries: d.retries,
+    error: d.error,
+    created_at: new Date(d.created_at).toISOString(),
+  };
+}
+
 export class Workspace {
   private register: Register | null = null;
   private src: Sources | null = null;
+  private drafting: Drafting | null = null;
+  private offlineDrafter: OfflineDrafter | null = null;
   private readonly state: AppStateFile;
   private readonly listeners = new Set<(e: VigilEvent) => void>();
   private readonly idle: IdleLock;
@@ -112,6 +139,8 @@ export class Workspace {
     this.idle.stop();
     this.src?.dispose();
     this.src = null;
+    this.drafting?.dispose();
+    this.drafting = null;
     if (this.register) {
       this.register.close();
       this.register = null;
@@ -148,13 +177,44 @@ export class Workspace {
 
   private attachSources(): void {
     this.src?.dispose();
-    this.src = new Sources(this.reg(), {
-      actor: this.opts.actor,
+    this.drafting?.dispose();
+    const reg = this.reg();
+    this.drafting = new Drafting(reg, {
       emit: (e) => this.emit(e),
+      offline: () => (this.offlineDrafter ??= new OfflineDrafter(this.catalog)),
+      llm: (cfg) =>
+        new LlmDrafter({
+          baseUrl: cfg.baseUrl,
+          apiKey: cfg.apiKey,
+          model: cfg.model,
+          promptVersion: isPromptVersion(cfg.promptVersion) ? cfg.promptVersion : DEFAULT_PROMPT_VERSION,
+          catalog: this.catalog,
+        }),
+      cost: (model, usage) => costUsd(model, usage, undefined, { baseUrl: this.drafting?.settings().baseUrl ?? null }),
+      actor: this.opts.actor,
+      defaultPromptVersion: DEFAULT_PROMPT_VERSION,
+    });
+    this.src = new Sources(reg, {
+      actor: this.opts.actor,
+      emit: (e) => {
+        this.emit(e);
+        // New findings from a sync get drafted (offline, or by the LLM when one is configured).
+        if (e.type === 'findings' && e.reason === 'sync') this.drafting?.autoDraftNew();
+      },
       tacticFor: (t) => this.catalog.technique(t)?.tactics[0] ?? null,
       timers: this.opts.sourceTimers ?? true,
       ...(this.opts.clientOverrides ? { clientOverrides: this.opts.clientOverrides } : {}),
     });
+  }
+
+  /** The unlocked workspace's drafting. */
+  drafts(): Drafting {
+    this.reg();
+    return this.drafting!;
+  }
+
+  settings(): SourcesSettings {
+    return { ...this.sources().settings(), llm: this.drafts().settings() };
   }
 
   /** The unlocked workspace's sources. */
@@ -264,7 +324,11 @@ export class Workspace {
     const reg = this.reg();
     const ctx = reg.contextRequest(n);
     const dcase = reg.findingCase(n);
+    const latest = reg.latestDraft(n);
+    const briefParsed = latest?.output ? FindingBrief.safeParse(JSON.parse(latest.output)) : null;
     return {
+      brief: briefParsed?.success ? briefParsed.data : null,
+      drafts: reg.drafts({ findingId: n }).map(draftView),
       evidence: reg.evidence(n).map((e) => {
         const meta = e.meta ? (JSON.parse(e.meta) as Record<string, unknown>) : null;
         let table: { fields: string[]; rows: Record<string, unknown>[] } | null = null;
@@ -362,9 +426,25 @@ export class Workspace {
         }
         return this.findingDetail(i.id);
       },
-      'settings.get': () => this.sources().settings(),
-      'settings.saveDatadog': (i) => this.sources().saveDatadog(i, this.opts.actor),
-      'settings.saveSplunk': (i) => this.sources().saveSplunk(i, this.opts.actor),
+      'settings.get': () => this.settings(),
+      'settings.saveDatadog': (i) => {
+        this.sources().saveDatadog(i, this.opts.actor);
+        return this.settings();
+      },
+      'settings.saveSplunk': (i) => {
+        this.sources().saveSplunk(i, this.opts.actor);
+        return this.settings();
+      },
+      'settings.saveLlm': (i) => {
+        this.drafts().save(i, this.opts.actor);
+        return this.settings();
+      },
+      'drafts.run': (i) => this.drafts().start(this.drafts().resolve(i.scope, i.ids, i.filter), i.force ?? false),
+      'drafts.cancel': () => this.drafts().cancel(),
+      'drafts.status': () => this.drafts().status(),
+      'drafts.list': (i) => ({ drafts: this.reg().drafts({ limit: i.limit, offset: i.offset }).map(draftView), totals: this.reg().draftTotals() }),
+      'attack.search': (i) =>
+        this.catalog.search(i.query, i.limit).map((t) => ({ id: t.id, name: t.name, tactics: [...t.tactics], is_subtechnique: t.is_subtechnique })),
       'connection.test': (i) => this.sources().testConnection(i.source),
       'sync.start': () => this.sources().startSync(),
       'sync.cancel': () => this.sources().cancelSync(),

@@ -40,6 +40,12 @@ const CHANNEL_NAMES = [
   'sync.status',
   'outbox.status',
   'outbox.retry',
+  'settings.saveLlm',
+  'drafts.run',
+  'drafts.cancel',
+  'drafts.status',
+  'drafts.list',
+  'attack.search',
 ] as const satisfies readonly Channel[];
 type Unlisted = Exclude<Channel, (typeof CHANNEL_NAMES)[number]>;
 const everyChannelListed: [Unlisted] extends [never] ? true : Unlisted = true;

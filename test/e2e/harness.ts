@@ -3,17 +3,22 @@
 // instead of Electron IPC, the page's window.vigil (injected by fixtures.ts) posts each call to
 // /__vigil/invoke, which runs the very same dispatch() electron/main uses, and reads core events
 // from /__vigil/events as Server-Sent Events.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, preview, type Logger, type Plugin, type PreviewServer } from 'vite';
+import { generateDemoSignals } from '../../electron/core/demo/signal-factory';
 import { dispatch, type Handlers } from '../../electron/core/dispatch';
+import { Register } from '../../electron/core/register/register';
 import { FAST_SCRYPT_FOR_TESTS } from '../../electron/core/register/vault-key';
 import { Workspace } from '../../electron/core/workspace';
 import type { VigilEvent } from '../../shared/domain';
+import { startFakeDatadog, type FakeDatadog, type SearchSignal } from '../fakes/datadog/server';
+import { startFakeSplunk, type FakeSplunk } from '../fakes/splunk/server';
+import { FAKE_NOW } from '../fakes/splunk/seed';
 
 const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const RENDERER_DIR = resolve(PROJECT_ROOT, 'out/renderer');
@@ -26,7 +31,22 @@ const MAX_BODY_BYTES = 1 << 20;
 export interface HarnessOptions {
   /** signals in the demo workspace; the app's default (500) when omitted */
   demoSignals?: number;
+  /**
+   * Start with an existing, empty workspace (the state a team's new workspace is in before its
+   * first sync) instead of the Welcome view. The page shows the Unlock view for it.
+   */
+  emptyWorkspace?: { name: string; passphrase: string };
+  /**
+   * Start the fake Datadog (seeded with this many generated signals, all naming a host) and the
+   * fake Splunk (with the "Vigil - prior activity" saved search and history for those hosts).
+   * The core's background timers are off and its retry waits are instant, so the tests decide
+   * when the outbox drains and nothing happens behind their back.
+   */
+  sources?: { signals: number; seed?: number };
 }
+
+/** The saved search the sources tests point Vigil at. */
+export const PRIOR_ACTIVITY_SEARCH = 'Vigil - prior activity';
 
 export interface Harness {
   /** http://127.0.0.1:<port>/ serving out/renderer */
@@ -39,6 +59,10 @@ export interface Harness {
    * (e.g. an idle lock) first waits for its page's subscription, or the event would be lost.
    */
   eventSubscriptions: () => number;
+  /** the fake Datadog, when started with `sources` */
+  datadog: FakeDatadog | null;
+  /** the fake Splunk, when started with `sources` */
+  splunk: FakeSplunk | null;
   close: () => Promise<void>;
 }
 
@@ -141,19 +165,85 @@ function quietLogger(): Logger {
   return logger;
 }
 
+function entitiesOf(s: SearchSignal): string[] {
+  const ents = (s.attributes as { attributes?: { entities?: unknown } }).attributes?.entities;
+  return Array.isArray(ents) ? ents.filter((e): e is string => typeof e === 'string') : [];
+}
+
+/**
+ * Signals for the fake Datadog: the demo generator's, dated up to a minute ago, keeping those that
+ * name a host so every finding has Splunk context to show.
+ */
+function sourceSignals(count: number, seed: number): SearchSignal[] {
+  const all = generateDemoSignals({ count: count * 3, seed, now: new Date(Date.now() - 60_000), spanDays: 10 }) as unknown as SearchSignal[];
+  const withHost = all.filter((s) => entitiesOf(s).some((e) => e.startsWith('host:')));
+  if (withHost.length < count) throw new Error(`only ${withHost.length} of ${all.length} generated signals name a host; ask for fewer`);
+  return withHost.slice(0, count);
+}
+
+async function startSources(opts: NonNullable<HarnessOptions['sources']>): Promise<{ datadog: FakeDatadog; splunk: FakeSplunk }> {
+  const datadog = await startFakeDatadog({ signals: sourceSignals(opts.signals, opts.seed ?? 11) });
+  let splunk: FakeSplunk;
+  try {
+    splunk = await startFakeSplunk({ version: '9.1.2' });
+  } catch (e) {
+    await datadog.close();
+    throw e;
+  }
+  // A saved search over the signal's host, and three days of prior logins for every host the signals name.
+  splunk.state.savedSearches.push({
+    name: PRIOR_ACTIVITY_SEARCH,
+    owner: 'admin',
+    app: 'search',
+    sharing: 'global',
+    search: 'search index=* host="$host$" | table _time host user src_ip action',
+  });
+  const hosts = new Set<string>();
+  for (const s of datadog.state.signals) for (const e of entitiesOf(s)) if (e.startsWith('host:')) hosts.add(e.slice(5));
+  for (const host of hosts) {
+    for (let i = 0; i < 3; i++) {
+      splunk.state.history.push({ _time: new Date(FAKE_NOW - (i + 1) * 86_400_000).toISOString(), host, user: 'alice', src_ip: '192.0.2.44', action: 'success' });
+    }
+  }
+  return { datadog, splunk };
+}
+
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new RendererNotBuiltError();
 
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
-  const workspace = new Workspace({
-    version: appVersion(),
-    statePath: join(dir, 'app-state.json'),
-    demoPath: join(dir, 'demo.vigil'),
-    os: null,
-    scrypt: FAST_SCRYPT_FOR_TESTS,
-    actor: 'e2e',
-    ...(opts.demoSignals !== undefined ? { demoSignals: opts.demoSignals } : {}),
-  });
+  const statePath = join(dir, 'app-state.json');
+  let fakes: { datadog: FakeDatadog; splunk: FakeSplunk } | null = null;
+  const cleanup = async () => {
+    await fakes?.datadog.close();
+    await fakes?.splunk.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  let workspace: Workspace;
+  try {
+    if (opts.emptyWorkspace) {
+      // What creating a workspace leaves behind: an empty, encrypted register the app state points at.
+      const path = join(dir, `${opts.emptyWorkspace.name}.vigil`);
+      const reg = await Register.create(path, { passphrase: opts.emptyWorkspace.passphrase }, { scrypt: FAST_SCRYPT_FOR_TESTS });
+      reg.close();
+      writeFileSync(statePath, JSON.stringify({ workspacePath: path, idleLockMinutes: 15 }));
+    }
+    if (opts.sources) fakes = await startSources(opts.sources);
+    workspace = new Workspace({
+      version: appVersion(),
+      statePath,
+      demoPath: join(dir, 'demo.vigil'),
+      os: null,
+      scrypt: FAST_SCRYPT_FOR_TESTS,
+      actor: 'e2e',
+      ...(opts.demoSignals !== undefined ? { demoSignals: opts.demoSignals } : {}),
+      ...(opts.sources ? { sourceTimers: false, clientOverrides: { sleep: async () => undefined, maxRetries: 2 } } : {}),
+    });
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
   const streams = new Set<ServerResponse>();
   const subscriptions = { count: 0 };
 
@@ -170,7 +260,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     });
   } catch (e) {
     workspace.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    await cleanup();
     throw e;
   }
 
@@ -184,6 +274,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     workspace,
     dir,
     eventSubscriptions: () => subscriptions.count,
+    datadog: fakes?.datadog ?? null,
+    splunk: fakes?.splunk ?? null,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -192,7 +284,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       streams.clear();
       await server.close();
       workspace.dispose();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }

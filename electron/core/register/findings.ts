@@ -3,6 +3,7 @@ import type { FindingStatus, Priority, Severity } from '../../../shared/domain';
 import { VigilError } from '../../../shared/errors';
 import type { AuditCursor, AuditRow } from './audit';
 import type { DB } from './database';
+import type { FacetDims } from './facet-index';
 import { toQueueRow } from './queue';
 
 export interface FindingPatch {
@@ -109,9 +110,23 @@ export class FindingStore {
   }
 
   /** Must run inside a write transaction (Register.updateFinding provides it). */
-  update(id: number, patch: FindingPatch, cursor: AuditCursor, actor: string, opts: { reason?: string; at?: number }): FindingRecord {
+  update(
+    id: number,
+    patch: FindingPatch,
+    cursor: AuditCursor,
+    actor: string,
+    opts: { reason?: string; at?: number; onFacet?: (from: FacetDims, to: FacetDims) => void },
+  ): FindingRecord {
     const current = this.byId.get(id) as Record<string, unknown> | undefined;
     if (!current) throw new VigilError('NOT_FOUND', `Finding FND-${id} does not exist.`);
+    const dims = (r: Record<string, unknown>): FacetDims => [
+      String(r['status']),
+      String(r['severity']),
+      String(r['priority']),
+      (r['assignee'] as string | null) ?? '',
+      (r['mitre_tactic'] as string | null) ?? '',
+      (r['mitre_technique'] as string | null) ?? '',
+    ];
     const at = opts.at ?? Date.now();
     const sets: string[] = [];
     const params: unknown[] = [];
@@ -139,6 +154,11 @@ export class FindingStore {
       sets.push('updated_at = ?');
       params.push(at);
       this.db.prepare(`UPDATE findings SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
+      if (opts.onFacet) {
+        const from = dims(current);
+        const to = dims({ ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) });
+        if (from.join('\u0000') !== to.join('\u0000')) opts.onFacet(from, to);
+      }
       if (patch.title !== undefined || patch.mitre_technique !== undefined) this.refreshSearch(id);
     }
     return this.get(id)!;

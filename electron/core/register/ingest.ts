@@ -6,6 +6,7 @@ import { VigilError } from '../../../shared/errors';
 import type { Priority, Severity } from '../../../shared/domain';
 import type { AuditCursor, AuditWriter } from './audit';
 import type { DB } from './database';
+import type { FacetDims } from './facet-index';
 
 export interface IngestOptions {
   actor: string;
@@ -24,6 +25,8 @@ export interface IngestResult {
   quarantined: { ddSignalId: string | null; reason: string }[];
   /** ids of the findings opened by this batch */
   openedFindings: number[];
+  /** their facet rows, for the in-memory counts (applied once the transaction commits) */
+  openedFacets: FacetDims[];
 }
 
 export const PRIORITY_FOR_SEVERITY: Record<Severity, Priority> = {
@@ -42,6 +45,7 @@ export class SignalIngester {
   private readonly insertFinding;
   private readonly insertFts;
   private readonly countFacet;
+  private readonly insertEntity;
   private readonly insertQuarantine;
 
   constructor(
@@ -68,6 +72,7 @@ export class SignalIngester {
        VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)`,
     );
     this.insertFts = db.prepare('INSERT INTO finding_fts (rowid, title, body) VALUES (?, ?, ?)');
+    this.insertEntity = db.prepare('INSERT OR IGNORE INTO finding_entities (finding_id, type, value) VALUES (?, ?, ?)');
     // The only place findings are inserted, so the one place new findings are counted (see 0001).
     this.countFacet = db.prepare(
       "INSERT INTO finding_facets VALUES ('new', ?, ?, '', ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1",
@@ -88,7 +93,7 @@ export class SignalIngester {
         throw e;
       }
     });
-    const result: IngestResult = { inserted: 0, revised: 0, unchanged: 0, quarantined: [], openedFindings: [] };
+    const result: IngestResult = { inserted: 0, revised: 0, unchanged: 0, quarantined: [], openedFindings: [], openedFacets: [] };
     this.db
       .transaction(() => {
         const cursor = this.audit.begin();
@@ -150,6 +155,11 @@ export class SignalIngester {
     );
     const findingId = Number(f.lastInsertRowid);
     this.countFacet.run(n.severity, PRIORITY_FOR_SEVERITY[n.severity], tactic ?? '', technique ?? '');
+    result.openedFacets.push(['new', n.severity, PRIORITY_FOR_SEVERITY[n.severity], '', tactic ?? '', technique ?? '']);
+    for (const e of n.entities) {
+      const { type, value } = splitEntity(e);
+      this.insertEntity.run(findingId, type, value);
+    }
     this.insertFts.run(findingId, n.title, searchableText(n) + (technique ? `\n${technique}` : ''));
     cursor.append({
       actor: opts.actor,
@@ -162,6 +172,12 @@ export class SignalIngester {
     result.inserted++;
     result.openedFindings.push(findingId);
   }
+}
+
+/** "host:web-1" → { type: "host", value: "web-1" }; "@usr.id:alice" → { type: "@usr.id", value: "alice" }. */
+export function splitEntity(e: string): { type: string; value: string } {
+  const i = e.indexOf(':');
+  return i > 0 ? { type: e.slice(0, i), value: e.slice(i + 1) } : { type: 'entity', value: e };
 }
 
 function rawId(raw: unknown): string | null {

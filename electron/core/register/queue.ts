@@ -11,6 +11,7 @@ import {
   type QueueSortField,
 } from '../../../shared/domain';
 import type { DB } from './database';
+import type { FacetIndex } from './facet-index';
 import type { Statement as DriverStatement } from 'better-sqlite3-multiple-ciphers';
 
 type Statement = DriverStatement<unknown[]>;
@@ -103,9 +104,6 @@ interface Where {
   /** SQL over the findings table (alias-free) */
   sql: string[];
   params: unknown[];
-  /** the same filter over finding_facets */
-  facetSql: string[];
-  facetParams: unknown[];
   dims: Dim[];
 }
 
@@ -114,74 +112,56 @@ function inList(n: number): string {
 }
 
 export function buildWhere(f: QueueFilter): Where {
-  const w: Where = { sql: [], params: [], facetSql: [], facetParams: [], dims: [] };
-  const add = (dim: Dim, col: string, facetCol: string, values: readonly unknown[], facetValues: readonly unknown[] = values) => {
+  const w: Where = { sql: [], params: [], dims: [] };
+  const add = (dim: Dim, col: string, values: readonly unknown[]) => {
     w.sql.push(`${col} IN ${inList(values.length)}`);
     w.params.push(...values);
-    w.facetSql.push(`${facetCol} IN ${inList(facetValues.length)}`);
-    w.facetParams.push(...facetValues);
     w.dims.push(dim);
   };
-  if (f.status?.length) add('status', 'status_rank', 'status', f.status.map((s) => FINDING_STATUSES.indexOf(s)), f.status);
-  if (f.severity?.length)
-    add('severity', 'severity_rank', 'severity', f.severity.map((s) => SEVERITIES.indexOf(s)), f.severity);
-  if (f.priority?.length) add('priority', 'priority', 'priority', f.priority);
+  // Ranks, not names: the rank columns carry the indexes (they also sort in workflow order).
+  if (f.status?.length) add('status', 'status_rank', f.status.map((s) => FINDING_STATUSES.indexOf(s)));
+  if (f.severity?.length) add('severity', 'severity_rank', f.severity.map((s) => SEVERITIES.indexOf(s)));
+  if (f.priority?.length) add('priority', 'priority', f.priority);
   if (f.assignee?.length) {
     const named = f.assignee.filter((a) => a !== '');
-    const unassigned = f.assignee.includes('');
     const parts: string[] = [];
     if (named.length) parts.push(`assignee IN ${inList(named.length)}`);
-    if (unassigned) parts.push('assignee IS NULL');
+    if (f.assignee.includes('')) parts.push('assignee IS NULL');
     w.sql.push(`(${parts.join(' OR ')})`);
     w.params.push(...named);
-    w.facetSql.push(`assignee IN ${inList(f.assignee.length)}`);
-    w.facetParams.push(...f.assignee);
     w.dims.push('assignee');
   }
-  if (f.tactic?.length) add('tactic', 'mitre_tactic', 'tactic', f.tactic);
+  if (f.tactic?.length) add('tactic', 'mitre_tactic', f.tactic);
   if (f.technique?.length) {
     // A parent id matches itself and its sub-techniques; a sub-technique id matches exactly.
     const parents = f.technique.filter((t) => !t.includes('.'));
     const subs = f.technique.filter((t) => t.includes('.'));
     const parts: string[] = [];
-    const fparts: string[] = [];
-    if (parents.length) {
-      parts.push(`technique_parent IN ${inList(parents.length)}`);
-      fparts.push(`substr(technique, 1, 5) IN ${inList(parents.length)}`);
-    }
-    if (subs.length) {
-      parts.push(`mitre_technique IN ${inList(subs.length)}`);
-      fparts.push(`technique IN ${inList(subs.length)}`);
-    }
+    if (parents.length) parts.push(`technique_parent IN ${inList(parents.length)}`);
+    if (subs.length) parts.push(`mitre_technique IN ${inList(subs.length)}`);
     w.sql.push(`(${parts.join(' OR ')})`);
     w.params.push(...parents, ...subs);
-    w.facetSql.push(`(${fparts.join(' OR ')})`);
-    w.facetParams.push(...parents, ...subs);
     w.dims.push('technique');
   }
   return w;
 }
 
-/** Turn what an analyst types into a safe FTS5 query: every word must match, the last as a prefix. */
+/**
+ * Turn what an analyst types into a safe FTS5 query: every word must match as a whole word; a word
+ * ending in * matches as a prefix. (Prefixes merge many doclists, so they are asked for, not implied.)
+ */
 export function ftsQuery(text: string): string | null {
-  const words = text
-    .normalize('NFKC')
-    .split(/[^\p{L}\p{N}_]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 16);
+  const words = [...text.normalize('NFKC').matchAll(/([\p{L}\p{N}_]+)(\*?)/gu)].slice(0, 16);
   if (words.length === 0) return null;
-  return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 ? '*' : ''}`).join(' AND ');
+  return words.map(([, w, star]) => `"${w!.replace(/"/g, '""')}"${star ? '*' : ''}`).join(' AND ');
 }
 
 export class QueueReader {
-  private readonly countCache = new Map<string, number>();
-  private cacheVersion = '';
   private readonly stmtCache = new Map<string, Statement>();
 
   constructor(
     private readonly db: DB,
-    /** bumps on every local write; data_version covers writes by other connections */
-    private readonly localVersion: () => number,
+    private readonly facetIndex: FacetIndex,
   ) {}
 
   private stmt(sql: string): Statement {
@@ -194,25 +174,9 @@ export class QueueReader {
     return s;
   }
 
-  private version(): string {
-    const v = `${this.db.pragma('data_version', { simple: true })}:${this.localVersion()}`;
-    if (v !== this.cacheVersion) {
-      this.countCache.clear();
-      this.cacheVersion = v;
-    }
-    return v;
-  }
-
-  /** Exact count of findings matching the non-text filters, from the facet table. */
-  facetCount(w: Pick<Where, 'facetSql' | 'facetParams'>): number {
-    this.version();
-    const key = JSON.stringify([w.facetSql, w.facetParams]);
-    const hit = this.countCache.get(key);
-    if (hit !== undefined) return hit;
-    const where = w.facetSql.length ? `WHERE ${w.facetSql.join(' AND ')}` : '';
-    const row = this.stmt(`SELECT coalesce(sum(n), 0) AS n FROM finding_facets ${where}`).get(...w.facetParams) as { n: number };
-    this.countCache.set(key, row.n);
-    return row.n;
+  /** Exact count of findings matching the non-text filters. */
+  facetCount(f: QueueFilter): number {
+    return this.facetIndex.count(f);
   }
 
   page(q: QueueQueryParsed): QueuePage {
@@ -234,7 +198,7 @@ export class QueueReader {
     const order = ` ORDER BY ${sort.col} ${dir}, id ${dir} LIMIT ? OFFSET ?`;
 
     if (!fts) {
-      const total = this.facetCount(w);
+      const total = this.facetCount(q.filter);
       if (total === 0 || q.offset >= total) return { total, totalExact: true, rows: null };
       const index = this.chooseIndex(w, total, q);
       return {
@@ -276,7 +240,7 @@ export class QueueReader {
    */
   private chooseIndex(w: Where, total: number, q: QueueQueryParsed): string {
     const sort = SORT[q.sort.field];
-    const all = this.facetCount({ facetSql: [], facetParams: [] });
+    const all = this.facetCount({});
     const need = q.offset + q.limit;
     const sortCost = w.dims.length === 0 ? need : (need * all) / Math.max(total, 1);
     let best: { index: string; cost: number } = { index: sort.index, cost: sortCost };
@@ -284,7 +248,7 @@ export class QueueReader {
       const index = filterIndexFor(q.filter, d);
       if (!index) continue;
       const one = buildWhere(pickDim(q.filter, d));
-      const c = this.facetCount(one);
+      const c = this.facetCount(pickDim(q.filter, d));
       // Every filter index is (col, id): one value and a sort by id come out ordered for free.
       const ordered = q.sort.field === 'finding_id' && (one.params.length === 1 || (d === 'assignee' && one.params.length === 0));
       const cost = ordered ? Math.min(c, need * Math.max(1, c / Math.max(total, 1))) : c * 1.5 + 50;
@@ -295,23 +259,15 @@ export class QueueReader {
 
   /** Counts per value for the filter menus. */
   facets(): Record<Dim, { value: string; count: number }[]> & { total: number } {
-    const dimCol: Record<Dim, string> = {
-      status: 'status',
-      severity: 'severity',
-      priority: 'priority',
-      assignee: 'assignee',
-      tactic: 'tactic',
-      technique: 'technique',
+    return {
+      total: this.facetCount({}),
+      status: this.facetIndex.groupBy('status'),
+      severity: this.facetIndex.groupBy('severity'),
+      priority: this.facetIndex.groupBy('priority'),
+      assignee: this.facetIndex.groupBy('assignee'),
+      tactic: this.facetIndex.groupBy('tactic'),
+      technique: this.facetIndex.groupBy('technique'),
     };
-    const out = { total: this.facetCount({ facetSql: [], facetParams: [] }) } as Record<Dim, { value: string; count: number }[]> & {
-      total: number;
-    };
-    for (const d of Object.keys(dimCol) as Dim[]) {
-      out[d] = this.stmt(
-        `SELECT ${dimCol[d]} AS value, sum(n) AS count FROM finding_facets GROUP BY ${dimCol[d]} HAVING sum(n) > 0 ORDER BY count DESC`,
-      ).all() as { value: string; count: number }[];
-    }
-    return out;
   }
 }
 

@@ -9,6 +9,7 @@ import { openDatabase, sniffWorkspaceFile, type DB } from './database';
 import { SignalIngester, type IngestOptions, type IngestResult } from './ingest';
 import { migrate } from './migrate';
 import { QueueReader } from './queue';
+import { FacetIndex, type FacetDims } from './facet-index';
 import { FindingStore, type FindingPatch, type FindingRecord } from './findings';
 import {
   dueOutbox,
@@ -35,6 +36,33 @@ import {
   type Unlock,
 } from './vault-key';
 
+export interface RelatedRow {
+  finding_id: string;
+  title: string;
+  severity: string;
+  status: string;
+  mitre_technique: string | null;
+  created_at: string;
+  shared: { type: string; value: string }[];
+}
+
+export interface DraftRow {
+  id: number;
+  finding_id: number;
+  drafter: string;
+  model: string | null;
+  prompt_version: string | null;
+  input_hash: string;
+  output: string | null;
+  tokens_in: number | null;
+  tokens_out: number | null;
+  cost_usd: number | null;
+  latency_ms: number | null;
+  retries: number;
+  error: string | null;
+  created_at: number;
+}
+
 export interface CreateOptions {
   scrypt?: ScryptParams;
   /** a human name for the workspace, shown in the status bar */
@@ -48,6 +76,9 @@ export class Register {
   private readonly ingester: SignalIngester;
   private readonly queueReader: QueueReader;
   private readonly findingStore: FindingStore;
+  private readonly facetIndex: FacetIndex;
+  /** facet changes of the open transaction; applied to the in-memory counts once it commits */
+  private pendingFacets: [FacetDims, number][] = [];
   private isClosed = false;
 
   private constructor(
@@ -57,8 +88,36 @@ export class Register {
   ) {
     this.auditWriter = new AuditWriter(db);
     this.ingester = new SignalIngester(db, this.auditWriter);
-    this.queueReader = new QueueReader(db, () => this.localVersion);
+    this.facetIndex = new FacetIndex(db);
+    this.queueReader = new QueueReader(db, this.facetIndex);
     this.findingStore = new FindingStore(db);
+  }
+
+  /**
+   * Run a write and keep the in-memory counts in step: changes apply once the outermost transaction
+   * has committed; any failure drops the counts so the next read reloads them from the table.
+   */
+  private tracked<T>(fn: () => T): T {
+    try {
+      const r = fn();
+      if (!this.db.inTransaction) {
+        for (const [d, delta] of this.pendingFacets) this.facetIndex.bump(d, delta);
+        this.pendingFacets = [];
+      }
+      return r;
+    } catch (e) {
+      this.pendingFacets = [];
+      this.facetIndex.invalidate();
+      throw e;
+    }
+  }
+
+  private noteFacet = (from: FacetDims, to: FacetDims): void => {
+    this.pendingFacets.push([from, -1], [to, 1]);
+  };
+
+  private noteOpened(res: IngestResult): void {
+    for (const d of res.openedFacets) this.pendingFacets.push([d, 1]);
   }
 
   /** Create a new, empty, encrypted workspace. Refuses to overwrite anything. */
@@ -179,7 +238,11 @@ export class Register {
 
   ingestSignals(raws: readonly unknown[], opts: IngestOptions): IngestResult {
     this.live();
-    const r = this.ingester.ingest(raws, opts);
+    const r = this.tracked(() => {
+      const res = this.ingester.ingest(raws, opts);
+      this.noteOpened(res);
+      return res;
+    });
     this.localVersion++;
     return r;
   }
@@ -213,22 +276,25 @@ export class Register {
     opts: { reason?: string; at?: number; outbox?: (before: FindingRecord) => OutboxItem[] } = {},
   ): FindingRecord {
     const db = this.live();
-    const result = db
-      .transaction(() => {
-        // The local change, its audit entries and its outbound writes commit together.
-        const before = opts.outbox ? this.findingStore.get(id) : null;
-        const after = this.findingStore.update(id, patch, this.auditWriter.begin(), actor, opts);
-        if (opts.outbox && before) insertOutbox(db, opts.outbox(before), opts.at ?? Date.now());
-        return after;
-      })
-      .immediate();
+    const result = this.tracked(() =>
+      db
+        .transaction(() => {
+          // The local change, its audit entries and its outbound writes commit together.
+          const before = opts.outbox ? this.findingStore.get(id) : null;
+          const after = this.findingStore.update(id, patch, this.auditWriter.begin(), actor, { ...opts, onFacet: this.noteFacet });
+          if (opts.outbox && before) insertOutbox(db, opts.outbox(before), opts.at ?? Date.now());
+          return after;
+        })
+        .immediate(),
+    );
     this.localVersion++;
     return result;
   }
 
   /** Run several changes as one transaction (nested calls become savepoints). */
   transaction<T>(fn: () => T): T {
-    const r = this.live().transaction(fn).immediate();
+    const db = this.live();
+    const r = this.tracked(() => db.transaction(fn).immediate());
     this.localVersion++;
     return r;
   }
@@ -290,9 +356,10 @@ export class Register {
   /** One page of signals and the sync state that follows it, in one transaction. */
   ingestSyncPage(raws: readonly unknown[], next: SyncState, opts: IngestOptions & { requestContext?: boolean }): IngestResult {
     const db = this.live();
-    const r = db
+    const r = this.tracked(() => db
       .transaction(() => {
         const res = this.ingester.ingest(raws, opts);
+        this.noteOpened(res);
         writeSyncState(db, next);
         if (opts.requestContext && res.openedFindings.length > 0) {
           const ins = db.prepare("INSERT INTO context_requests (finding_id, state, updated_at) VALUES (?, 'pending', ?) ON CONFLICT DO NOTHING");
@@ -301,7 +368,7 @@ export class Register {
         }
         return res;
       })
-      .immediate();
+      .immediate());
     this.localVersion++;
     return r;
   }
@@ -420,6 +487,88 @@ export class Register {
   /** Findings still waiting for their Splunk context. */
   pendingContext(limit: number): number[] {
     return (this.live().prepare("SELECT finding_id FROM context_requests WHERE state = 'pending' ORDER BY finding_id LIMIT ?").all(limit) as { finding_id: number }[]).map((r) => r.finding_id);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Drafting
+
+  /** Findings within ±windowDays of this one that share an entity with it, newest first. */
+  relatedFindings(findingId: number, windowDays = 30, limit = 20): RelatedRow[] {
+    const db = this.live();
+    const f = db.prepare('SELECT created_at FROM findings WHERE id = ?').get(findingId) as { created_at: number } | undefined;
+    if (!f) return [];
+    const span = windowDays * 86_400_000;
+    const rows = db
+      .prepare(
+        `SELECT o.finding_id AS id, o.type, o.value FROM finding_entities e
+         JOIN finding_entities o ON o.value = e.value AND o.type = e.type AND o.finding_id <> e.finding_id
+         JOIN findings g ON g.id = o.finding_id
+         WHERE e.finding_id = ? AND g.created_at BETWEEN ? AND ?
+         ORDER BY o.finding_id DESC LIMIT 500`,
+      )
+      .all(findingId, f.created_at - span, f.created_at + span) as { id: number; type: string; value: string }[];
+    const byId = new Map<number, { type: string; value: string }[]>();
+    for (const r of rows) byId.set(r.id, [...(byId.get(r.id) ?? []), { type: r.type, value: r.value }]);
+    const get = db.prepare('SELECT id, title, severity, status, mitre_technique, created_at FROM findings WHERE id = ?');
+    return [...byId]
+      .sort((a, b) => b[1].length - a[1].length || b[0] - a[0])
+      .slice(0, limit)
+      .map(([id, shared]) => {
+        const g = get.get(id) as { id: number; title: string; severity: string; status: string; mitre_technique: string | null; created_at: number };
+        return { finding_id: `FND-${id}`, title: g.title, severity: g.severity, status: g.status, mitre_technique: g.mitre_technique, created_at: new Date(g.created_at).toISOString(), shared };
+      });
+  }
+
+  /** The newest successful draft of this finding made from exactly this input by this drafter. */
+  draftFor(findingId: number, inputHash: string, drafter: string): DraftRow | null {
+    return (
+      (this.live()
+        .prepare('SELECT * FROM drafts WHERE input_hash = ? AND drafter = ? AND finding_id = ? AND error IS NULL ORDER BY id DESC LIMIT 1')
+        .get(inputHash, drafter, findingId) as DraftRow | undefined) ?? null
+    );
+  }
+
+  /**
+   * Store a draft (successful or failed) and, when given, apply its proposal to the finding — the
+   * draft row, the field changes and their audit entries commit together.
+   */
+  recordDraft(d: Omit<DraftRow, 'id'>, apply?: { patch: FindingPatch; actor: string }): number {
+    const db = this.live();
+    const id = this.tracked(() => db
+      .transaction(() => {
+        const r = db
+          .prepare(
+            `INSERT INTO drafts (finding_id, drafter, model, prompt_version, input_hash, output, tokens_in, tokens_out, cost_usd, latency_ms, retries, error, created_at)
+             VALUES (@finding_id, @drafter, @model, @prompt_version, @input_hash, @output, @tokens_in, @tokens_out, @cost_usd, @latency_ms, @retries, @error, @created_at)`,
+          )
+          .run(d);
+        if (apply) this.findingStore.update(d.finding_id, apply.patch, this.auditWriter.begin(), apply.actor, { at: d.created_at, onFacet: this.noteFacet });
+        return Number(r.lastInsertRowid);
+      })
+      .immediate());
+    this.localVersion++;
+    return id;
+  }
+
+  drafts(opts: { findingId?: number; limit?: number; offset?: number } = {}): DraftRow[] {
+    const db = this.live();
+    if (opts.findingId !== undefined) return db.prepare('SELECT * FROM drafts WHERE finding_id = ? ORDER BY id DESC').all(opts.findingId) as DraftRow[];
+    return db.prepare('SELECT * FROM drafts ORDER BY id DESC LIMIT ? OFFSET ?').all(opts.limit ?? 200, opts.offset ?? 0) as DraftRow[];
+  }
+
+  draftTotals(): { count: number; failed: number; tokens_in: number; tokens_out: number; cost_usd: number; latency_avg_ms: number | null } {
+    const r = this.live()
+      .prepare(
+        `SELECT count(*) AS count, sum(error IS NOT NULL) AS failed, coalesce(sum(tokens_in), 0) AS tokens_in, coalesce(sum(tokens_out), 0) AS tokens_out,
+                coalesce(sum(cost_usd), 0) AS cost_usd, avg(latency_ms) AS latency_avg_ms FROM drafts`,
+      )
+      .get() as { count: number; failed: number | null; tokens_in: number; tokens_out: number; cost_usd: number; latency_avg_ms: number | null };
+    return { ...r, failed: r.failed ?? 0 };
+  }
+
+  /** The brief the finding currently shows: its newest successful draft. */
+  latestDraft(findingId: number): DraftRow | null {
+    return (this.live().prepare('SELECT * FROM drafts WHERE finding_id = ? AND error IS NULL ORDER BY id DESC LIMIT 1').get(findingId) as DraftRow | undefined) ?? null;
   }
 
   /** Record an audit entry that is not a field change (an export, a lock, …). */

@@ -94,7 +94,7 @@ export class Sources {
     return this.s(K.splunkUrl) !== null && this.s(K.splunkSaved) !== null && this.reg.secret(K.splunkToken) !== null;
   }
 
-  settings(): SourcesSettings {
+  settings(): Omit<SourcesSettings, 'llm'> {
     const datadog: DatadogSettings = {
       configured: this.datadogConfigured(),
       site: this.s(K.site) ?? 'datadoghq.com',
@@ -117,7 +117,7 @@ export class Sources {
     return { datadog, splunk };
   }
 
-  saveDatadog(i: SaveDatadogInput, actor: string): SourcesSettings {
+  saveDatadog(i: SaveDatadogInput, actor: string): Omit<SourcesSettings, 'llm'> {
     const site = normalizeDatadogSite(i.site);
     this.reg.transaction(() => {
       this.reg.setSetting(K.site, site, actor);
@@ -134,7 +134,7 @@ export class Sources {
     return this.settings();
   }
 
-  saveSplunk(i: SaveSplunkInput, actor: string): SourcesSettings {
+  saveSplunk(i: SaveSplunkInput, actor: string): Omit<SourcesSettings, 'llm'> {
     this.reg.transaction(() => {
       this.reg.setSetting(K.splunkUrl, i.url.replace(/\/+$/, ''), actor);
       this.reg.setSetting(K.splunkSaved, i.savedSearch, actor);

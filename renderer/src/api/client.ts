@@ -49,6 +49,11 @@ export async function call<C extends Channel>(channel: C, input: ChannelInput<C>
   throw new VigilClientError({ code, message: reply.error.message });
 }
 
+/** An error the core reported inside a value (a failed sync, a failed Splunk run) as a client error. */
+export function errorFromShape(shape: { code: string; message: string }): VigilClientError {
+  return new VigilClientError({ code: KNOWN_CODES.has(shape.code) ? (shape.code as ErrorCode) : 'INTERNAL', message: shape.message });
+}
+
 export function toClientError(e: unknown): VigilClientError {
   if (e instanceof VigilClientError) return e;
   return new VigilClientError({ code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) });

@@ -14,16 +14,20 @@ import LockOpenOutlined from '@mui/icons-material/LockOpenOutlined';
 import OutboxOutlined from '@mui/icons-material/OutboxOutlined';
 import ShieldOutlined from '@mui/icons-material/ShieldOutlined';
 import StorageOutlined from '@mui/icons-material/StorageOutlined';
+import SyncOutlined from '@mui/icons-material/SyncOutlined';
 import type { ReactNode } from 'react';
 import type { Connectivity } from '../../../shared/domain';
-import { formatCount } from '../lib/format';
+import { formatCount, formatTime } from '../lib/format';
 import { useAppStore } from '../stores/appStore';
+import { useOutboxStore } from '../stores/outboxStore';
+import { useSyncStore } from '../stores/syncStore';
 import { useVaultStore } from '../stores/vaultStore';
+import { OutboxDialog } from './OutboxDialog';
 import { STATUS_BAR_HEIGHT } from '../theme';
 
 const CONNECTIVITY: Record<Connectivity, { label: string; icon: ReactNode; color: string }> = {
   online: { label: 'Online', icon: <CloudDoneOutlined fontSize="inherit" />, color: 'success.main' },
-  offline: { label: 'Offline — working from the local register', icon: <CloudOffOutlined fontSize="inherit" />, color: 'warning.main' },
+  offline: { label: 'Offline — writes wait in the outbox', icon: <CloudOffOutlined fontSize="inherit" />, color: 'warning.main' },
   'not-configured': { label: 'No sources configured', icon: <LinkOffOutlined fontSize="inherit" />, color: 'text.secondary' },
 };
 
@@ -40,11 +44,15 @@ function Item({ children, label, testId }: { children: ReactNode; label: string;
   );
 }
 
+const barButton = { py: 0, px: 1, minHeight: 0, fontSize: '0.6875rem', fontWeight: 400, lineHeight: `${STATUS_BAR_HEIGHT - 6}px`, borderRadius: 0 } as const;
+
 export function StatusBar() {
   const status = useVaultStore((s) => s.status);
   const busy = useVaultStore((s) => s.busy);
   const lock = useVaultStore((s) => s.lock);
   const info = useAppStore((s) => s.info);
+  const lastSyncAt = useSyncStore((s) => s.status?.lastSyncAt ?? null);
+  const showOutbox = useOutboxStore((s) => s.show);
   const ws = status?.workspace ?? null;
   const state = status?.state ?? 'none';
   const conn = info ? CONNECTIVITY[info.connectivity] : null;
@@ -88,7 +96,7 @@ export function StatusBar() {
           startIcon={<LockOutlined sx={{ fontSize: '14px !important' }} />}
           onClick={() => void lock()}
           disabled={busy !== null}
-          sx={{ py: 0, px: 1, minHeight: 0, fontSize: '0.6875rem', lineHeight: `${STATUS_BAR_HEIGHT - 6}px` }}
+          sx={{ ...barButton, fontWeight: 600 }}
         >
           Lock
         </Button>
@@ -102,11 +110,33 @@ export function StatusBar() {
           <span>{conn.label}</span>
         </Item>
       )}
-      {info && (
-        <Item label={info.outbox.lastError ? `Last error: ${info.outbox.lastError}` : 'Outbound writes waiting to be sent'} testId="status-outbox">
-          <OutboxOutlined sx={{ color: info.outbox.lastError ? 'warning.main' : undefined }} />
-          <span>{formatCount(info.outbox.pending)} pending</span>
+      {state === 'unlocked' && info && info.connectivity !== 'not-configured' && (
+        <Item label={lastSyncAt ? `Last Datadog sync finished ${formatTime(lastSyncAt)}` : 'Not synced with Datadog yet'} testId="status-last-sync">
+          <SyncOutlined />
+          <span>{lastSyncAt ? `Synced ${formatTime(lastSyncAt)}` : 'Never synced'}</span>
         </Item>
+      )}
+      {info && (
+        <Tooltip title={info.outbox.lastError ? `Last error: ${info.outbox.lastError}` : 'Writes to Datadog waiting to be sent — open the outbox'}>
+          <span>
+            <Button
+              color="inherit"
+              onClick={showOutbox}
+              disabled={state !== 'unlocked'}
+              startIcon={<OutboxOutlined sx={{ fontSize: '14px !important', color: info.outbox.lastError ? 'warning.main' : undefined }} />}
+              sx={barButton}
+              data-testid="status-outbox"
+              aria-label={`Outbox: ${info.outbox.pending} pending, ${info.outbox.failed} failed`}
+            >
+              <span>{formatCount(info.outbox.pending)} pending</span>
+              {info.outbox.failed > 0 && (
+                <Box component="span" sx={{ ml: 1, color: 'error.main', fontWeight: 700 }} data-testid="status-outbox-failed">
+                  {formatCount(info.outbox.failed)} failed
+                </Box>
+              )}
+            </Button>
+          </span>
+        </Tooltip>
       )}
       {info && (
         <Item label="MITRE ATT&CK Enterprise catalog version" testId="status-attack">
@@ -119,6 +149,7 @@ export function StatusBar() {
           <span>Vigil {info.version}</span>
         </Item>
       )}
+      <OutboxDialog />
     </Box>
   );
 }

@@ -1,7 +1,8 @@
 // The ordered list of migrations. Append only; never edit a released one.
 import { m0001 } from './0001-initial';
 import { m0002 } from './0002-sources';
+import { m0003 } from './0003-drafting';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];
 export type { Migration };

@@ -1,5 +1,5 @@
-// The finding an analyst opened (Enter or double-click): the decision at the top, the evidence
-// (signal) below it, and how it got here (history) at the end. A side panel rather than a route,
+// The finding an analyst opened (Enter or double-click): triage and the decision at the top, the
+// evidence (Splunk context, notes, the signal) below, and how it got here (history) at the end. A side panel rather than a route,
 // so the queue and its scroll position stay put while reading.
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
@@ -10,6 +10,7 @@ import Typography from '@mui/material/Typography';
 import CloseOutlined from '@mui/icons-material/CloseOutlined';
 import PersonOutlined from '@mui/icons-material/PersonOutlined';
 import VerifiedOutlined from '@mui/icons-material/VerifiedOutlined';
+import WorkOutlineOutlined from '@mui/icons-material/WorkOutlineOutlined';
 import { useEffect, useRef } from 'react';
 import type { FindingDetail } from '../../../../shared/domain';
 import { SeverityChip } from '../../components/SeverityChip';
@@ -17,14 +18,17 @@ import { StatusLabel } from '../../components/StatusLabel';
 import { formatTimeSeconds } from '../../lib/format';
 import { useFindingStore } from '../../stores/findingStore';
 import { MONO_FONT } from '../../theme';
+import { ContextSection } from './ContextSection';
 import { HistoryTable } from './HistoryTable';
+import { NotesSection, OtherEvidenceSection } from './NotesSection';
 import { RiskScore } from './RiskScore';
 import { Field, Fields, Missing, Section } from './Section';
 import { SignalSection } from './SignalSection';
+import { TriageSection } from './TriageSection';
 
 type Finding = FindingDetail['finding'];
 
-function Header({ f, onClose }: { f: Finding; onClose: () => void }) {
+function Header({ f, datadogCase, onClose }: { f: Finding; datadogCase: FindingDetail['datadogCase']; onClose: () => void }) {
   return (
     <Box sx={{ px: 2, pt: 1.5, pb: 1.25, borderBottom: 1, borderColor: 'divider' }}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
@@ -54,6 +58,18 @@ function Header({ f, onClose }: { f: Finding; onClose: () => void }) {
           <PersonOutlined sx={{ fontSize: 15 }} />
           {f.assignee ?? 'unassigned'}
         </Box>
+        {datadogCase && (
+          <Tooltip title={`Mirrored as Datadog case ${datadogCase.key ?? datadogCase.id}`}>
+            <Chip
+              icon={<WorkOutlineOutlined />}
+              label={datadogCase.key ?? `case ${datadogCase.id.slice(0, 8)}…`}
+              variant="outlined"
+              color="secondary"
+              sx={{ fontFamily: MONO_FONT }}
+              data-testid="detail-case"
+            />
+          </Tooltip>
+        )}
       </Box>
     </Box>
   );
@@ -158,9 +174,15 @@ export function FindingDetailPanel() {
       {loading && <LinearProgress sx={{ position: 'absolute', top: 0, left: 0, right: 0, height: 2, zIndex: 1 }} />}
       {detail ? (
         <Box ref={scroller} sx={{ overflow: 'auto', flex: 1, minHeight: 0 }}>
-          <Header f={detail.finding} onClose={close} />
+          <Header f={detail.finding} datadogCase={detail.datadogCase} onClose={close} />
+          {/* Keyed by the stored values: once they change (here or elsewhere) the form starts from them;
+              other background changes (a Splunk run) leave an edit in progress alone. */}
+          <TriageSection key={`${detail.finding.finding_id}|${detail.finding.status}|${detail.finding.priority}|${detail.finding.assignee ?? ''}`} f={detail.finding} />
           <Decision f={detail.finding} />
+          <ContextSection detail={detail} />
+          <NotesSection key={detail.finding.finding_id} evidence={detail.evidence} hasCase={detail.datadogCase !== null} />
           <SignalSection signal={detail.signal} />
+          <OtherEvidenceSection evidence={detail.evidence} />
           <Section title={`History (${detail.history.length})`} testId="history-section">
             <HistoryTable history={detail.history} />
           </Section>

@@ -1,4 +1,4 @@
-// The finding's audit trail, newest first: who changed what, when, from which value to which.
+// The finding's audit trail, newest first: who changed what, when, from which value to which, and why.
 import Box from '@mui/material/Box';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -59,6 +59,11 @@ export function HistoryTable({ history }: { history: readonly AuditEntryView[] }
               ) : (
                 <Box component="span" sx={{ color: 'text.secondary' }}>
                   {h.new === null || h.new === undefined ? '—' : showValue(null, h.new)}
+                </Box>
+              )}
+              {h.reason && (
+                <Box component="span" sx={{ display: 'block', mt: 0.25, color: 'text.secondary', fontStyle: 'italic' }} data-testid="history-reason">
+                  “{h.reason}”
                 </Box>
               )}
             </TableCell>

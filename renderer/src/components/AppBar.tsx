@@ -1,0 +1,152 @@
+// The top bar of an unlocked workspace: where you are (Queue, Settings), the Datadog sync (start,
+// progress, cancel, resume) and the way to the connection settings (the gear). `g q` / `g s` switch screens.
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import ListAltOutlined from '@mui/icons-material/ListAltOutlined';
+import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
+import ShieldOutlined from '@mui/icons-material/ShieldOutlined';
+import StopOutlined from '@mui/icons-material/StopOutlined';
+import SyncOutlined from '@mui/icons-material/SyncOutlined';
+import { useEffect, type ReactNode } from 'react';
+import type { SyncStatus } from '../../../shared/domain';
+import { formatCount } from '../lib/format';
+import { isTypingTarget } from '../lib/isTypingTarget';
+import { useAppStore, type AppView } from '../stores/appStore';
+import { useSyncStore } from '../stores/syncStore';
+
+export const APP_BAR_HEIGHT = 40;
+/** A `g` then a letter within this time switches screens. */
+const CHORD_MS = 1200;
+
+const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+
+/** "page 3 · 2,400 signals · 112 new", or the rate-limit wait. */
+export function syncProgressText(s: SyncStatus): string {
+  if (s.phase === 'waiting') return `waiting (rate limited) · page ${formatCount(s.pages)} · ${plural(s.signals, 'signal')}`;
+  return `page ${formatCount(Math.max(1, s.pages))} · ${plural(s.signals, 'signal')} · ${formatCount(s.inserted)} new`;
+}
+
+function useGoKeys(show: (v: AppView) => void) {
+  useEffect(() => {
+    let armedAt = 0;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+      if (e.key === 'g') {
+        armedAt = Date.now();
+        return;
+      }
+      const armed = Date.now() - armedAt < CHORD_MS;
+      armedAt = 0;
+      if (!armed) return;
+      if (e.key === 's') show('settings');
+      else if (e.key === 'q') show('queue');
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [show]);
+}
+
+function SyncControl() {
+  const status = useSyncStore((s) => s.status);
+  const busy = useSyncStore((s) => s.busy);
+  const start = useSyncStore((s) => s.start);
+  const cancel = useSyncStore((s) => s.cancel);
+  const connectivity = useAppStore((s) => s.info?.connectivity ?? null);
+  const show = useAppStore((s) => s.show);
+
+  if (status?.running) {
+    return (
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }} data-testid="sync-running">
+        <SyncOutlined sx={{ fontSize: 16, color: status.phase === 'waiting' ? 'warning.main' : 'primary.main', animation: 'vigil-spin 1.2s linear infinite', '@keyframes vigil-spin': { to: { transform: 'rotate(360deg)' } } }} />
+        <Typography variant="body2" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }} data-testid="sync-progress" aria-live="polite">
+          {syncProgressText(status)}
+        </Typography>
+        <Button color="inherit" variant="outlined" startIcon={<StopOutlined />} onClick={() => void cancel()} disabled={busy === 'cancel'}>
+          Cancel
+        </Button>
+      </Box>
+    );
+  }
+  if (connectivity === 'not-configured') {
+    return (
+      <Tooltip title="Connect Datadog first: add the site and keys in Settings">
+        <Button variant="outlined" startIcon={<SyncOutlined />} onClick={() => show('settings')} data-testid="sync-button">
+          Connect Datadog to sync
+        </Button>
+      </Tooltip>
+    );
+  }
+  const resumable = status?.resumable ?? false;
+  return (
+    <Tooltip title={resumable ? 'Continue the interrupted sync from where it stopped' : 'Fetch new and changed signals from Datadog'}>
+      <Button variant="contained" startIcon={<SyncOutlined />} onClick={() => void start()} disabled={busy !== null} data-testid="sync-button">
+        {resumable ? 'Resume sync' : 'Sync'}
+      </Button>
+    </Tooltip>
+  );
+}
+
+export function AppBar() {
+  const view = useAppStore((s) => s.view);
+  const show = useAppStore((s) => s.show);
+  const sync = useSyncStore((s) => s.status);
+  useGoKeys(show);
+
+  const nav = (v: AppView, label: string, icon: ReactNode, keys: string, testId: string) => (
+    <Tooltip title={`${label} (g ${keys})`}>
+      <Button
+        color={view === v ? 'primary' : 'inherit'}
+        startIcon={icon}
+        onClick={() => show(v)}
+        aria-current={view === v ? 'page' : undefined}
+        data-testid={testId}
+        sx={{ color: view === v ? 'primary.main' : 'text.secondary', bgcolor: view === v ? 'action.selected' : undefined }}
+      >
+        {label}
+      </Button>
+    </Tooltip>
+  );
+
+  return (
+    <Box
+      component="header"
+      sx={{
+        height: APP_BAR_HEIGHT,
+        flex: 'none',
+        display: 'flex',
+        alignItems: 'center',
+        gap: 1,
+        px: 1.5,
+        borderBottom: 1,
+        borderColor: 'divider',
+        bgcolor: 'background.paper',
+        position: 'relative',
+      }}
+    >
+      <ShieldOutlined color="primary" sx={{ fontSize: 20 }} />
+      <Typography component="span" sx={{ fontWeight: 700, letterSpacing: '0.02em', mr: 1.5 }}>
+        Vigil
+      </Typography>
+      <Box component="nav" aria-label="Screens" sx={{ display: 'flex', gap: 0.5 }}>
+        {nav('queue', 'Queue', <ListAltOutlined />, 'q', 'nav-queue')}
+        {nav('settings', 'Settings', <SettingsOutlined />, 's', 'nav-settings')}
+      </Box>
+      <Box sx={{ flex: 1 }} />
+      <SyncControl />
+      {sync?.running && (
+        <LinearProgress
+          aria-label="Sync progress"
+          color={sync.phase === 'waiting' ? 'warning' : 'primary'}
+          variant={sync.phase === 'waiting' ? 'query' : 'indeterminate'}
+          sx={{ position: 'absolute', left: 0, right: 0, bottom: -1, height: 2 }}
+          data-testid="sync-progressbar"
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,54 @@
+// Settings of the open workspace: the Datadog and Splunk connections, side by side. Everything
+// here is stored in the workspace itself (encrypted), so another workspace has its own.
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import CircularProgress from '@mui/material/CircularProgress';
+import Typography from '@mui/material/Typography';
+import ArrowBackOutlined from '@mui/icons-material/ArrowBackOutlined';
+import { useEffect } from 'react';
+import { useAppStore } from '../../stores/appStore';
+import { useSettingsStore } from '../../stores/settingsStore';
+import { DatadogCard } from './DatadogCard';
+import { SplunkCard } from './SplunkCard';
+
+export function SettingsView() {
+  const settings = useSettingsStore((s) => s.settings);
+  const versions = useSettingsStore((s) => s.versions);
+  const load = useSettingsStore((s) => s.load);
+  const show = useAppStore((s) => s.show);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <Box component="main" sx={{ flex: 1, minWidth: 0, overflow: 'auto' }} data-testid="settings-view">
+      <Box sx={{ maxWidth: 1280, mx: 'auto', px: 3, py: 2.5 }}>
+        <Box sx={{ display: 'flex', alignItems: 'flex-start', gap: 2, mb: 2 }}>
+          <Box sx={{ flex: 1 }}>
+            <Typography variant="h2" component="h1">
+              Connections
+            </Typography>
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5, maxWidth: 760 }}>
+              Keys and tokens are stored encrypted in this workspace and are never shown again: leave a key empty to keep the stored one.
+            </Typography>
+          </Box>
+          <Button startIcon={<ArrowBackOutlined />} onClick={() => show('queue')}>
+            Back to queue
+          </Button>
+        </Box>
+        {settings ? (
+          <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(460px, 1fr))', gap: 2, alignItems: 'start' }}>
+            {/* Remounted when the core answers with a source's new settings: the forms start from what is stored. */}
+            <DatadogCard key={`datadog-${versions.datadog}`} settings={settings.datadog} />
+            <SplunkCard key={`splunk-${versions.splunk}`} settings={settings.splunk} />
+          </Box>
+        ) : (
+          <Box sx={{ display: 'grid', placeItems: 'center', py: 6 }}>
+            <CircularProgress size={24} />
+          </Box>
+        )}
+      </Box>
+    </Box>
+  );
+}
