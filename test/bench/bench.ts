@@ -24,12 +24,13 @@ const N = nArg >= 0 ? Number(args[nArg + 1]) : 1_000_000;
 const INGEST_N = Number(process.env['VIGIL_BENCH_INGEST'] ?? 200_000);
 const SYNC_N = Number(process.env['VIGIL_BENCH_SYNC'] ?? 100_000);
 
-/** The sync runs in a process of its own, so its peak memory is its own. */
-function syncBench(n: number): { signals: number; signals_per_s: number; peak_rss_mb: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/bench/sync-bench.ts'), String(n)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`sync bench failed (exit ${r.status})`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { signals: number; signals_per_s: number; peak_rss_mb: number };
+/** Sync and drafting run in processes of their own, so their peak memory is their own. */
+function childJson<T>(script: string, n: number): T {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, script), String(n)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${script} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
+const syncBench = (n: number) => childJson<{ signals: number; signals_per_s: number; peak_rss_mb: number }>('test/bench/sync-bench.ts', n);
 const PASS = 'bench passphrase';
 const root = resolve(import.meta.dirname, '../..');
 const cacheDir = join(root, '.cache', 'bench');
@@ -195,6 +196,8 @@ async function main(): Promise<void> {
   const ingest = await benchIngest(INGEST_N, catalog, log);
   const sync = syncBench(SYNC_N);
   const syncSmall = syncBench(Math.round(SYNC_N / 5));
+  const draft = childJson<{ draft_100_wall_s: number; peak_rss_mb: number; concurrency: number }>('test/bench/draft-bench.ts', 100);
+  log(`draft 100 findings, LLM answering after 500 ms, concurrency ${draft.concurrency}: ${draft.draft_100_wall_s} s, peak RSS ${draft.peak_rss_mb} MB`);
   log(`sync ${SYNC_N.toLocaleString()} signals from the fake Datadog (pages of 1,000): ${sync.signals_per_s.toLocaleString()} signals/s, peak RSS ${sync.peak_rss_mb} MB (${syncSmall.peak_rss_mb} MB at ${syncSmall.signals.toLocaleString()})`);
 
   const out = {
@@ -215,6 +218,8 @@ async function main(): Promise<void> {
     sync_signals_per_s: sync.signals_per_s,
     sync_peak_rss_mb: sync.peak_rss_mb,
     sync_peak_rss_mb_at_fifth: syncSmall.peak_rss_mb,
+    draft_100_wall_s: draft.draft_100_wall_s,
+    draft_100_peak_rss_mb: draft.peak_rss_mb,
   };
   if (json) console.log(JSON.stringify(out));
   else console.log('\n' + JSON.stringify(out, null, 2));

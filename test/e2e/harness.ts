@@ -63,6 +63,11 @@ export interface Harness {
   datadog: FakeDatadog | null;
   /** the fake Splunk, when started with `sources` */
   splunk: FakeSplunk | null;
+  /**
+   * New signals appear in the fake Datadog (dated within the last minute, so the next sync's window
+   * holds them), with prior activity in the fake Splunk for their hosts.
+   */
+  addSignals: (count: number, seed: number) => void;
   close: () => Promise<void>;
 }
 
@@ -174,8 +179,8 @@ function entitiesOf(s: SearchSignal): string[] {
  * Signals for the fake Datadog: the demo generator's, dated up to a minute ago, keeping those that
  * name a host so every finding has Splunk context to show.
  */
-function sourceSignals(count: number, seed: number): SearchSignal[] {
-  const all = generateDemoSignals({ count: count * 3, seed, now: new Date(Date.now() - 60_000), spanDays: 10 }) as unknown as SearchSignal[];
+function sourceSignals(count: number, seed: number, now = new Date(Date.now() - 60_000), spanDays = 10): SearchSignal[] {
+  const all = generateDemoSignals({ count: count * 3, seed, now, spanDays }) as unknown as SearchSignal[];
   const withHost = all.filter((s) => entitiesOf(s).some((e) => e.startsWith('host:')));
   if (withHost.length < count) throw new Error(`only ${withHost.length} of ${all.length} generated signals name a host; ask for fewer`);
   return withHost.slice(0, count);
@@ -198,14 +203,20 @@ async function startSources(opts: NonNullable<HarnessOptions['sources']>): Promi
     sharing: 'global',
     search: 'search index=* host="$host$" | table _time host user src_ip action',
   });
+  addPriorActivity(splunk, datadog.state.signals);
+  return { datadog, splunk };
+}
+
+/** Three days of prior logins in the fake Splunk for every host these signals name (once per host). */
+function addPriorActivity(splunk: FakeSplunk, signals: readonly SearchSignal[]): void {
+  const known = new Set(splunk.state.history.map((r) => r['host']).filter((h): h is string => typeof h === 'string'));
   const hosts = new Set<string>();
-  for (const s of datadog.state.signals) for (const e of entitiesOf(s)) if (e.startsWith('host:')) hosts.add(e.slice(5));
+  for (const s of signals) for (const e of entitiesOf(s)) if (e.startsWith('host:') && !known.has(e.slice(5))) hosts.add(e.slice(5));
   for (const host of hosts) {
     for (let i = 0; i < 3; i++) {
       splunk.state.history.push({ _time: new Date(FAKE_NOW - (i + 1) * 86_400_000).toISOString(), host, user: 'alice', src_ip: '192.0.2.44', action: 'success' });
     }
   }
-  return { datadog, splunk };
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -276,6 +287,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     eventSubscriptions: () => subscriptions.count,
     datadog: fakes?.datadog ?? null,
     splunk: fakes?.splunk ?? null,
+    addSignals: (count, seed) => {
+      if (!fakes) throw new Error('addSignals needs the harness started with `sources`');
+      // Dated within the last minute: after the previous sync's window, inside the next one.
+      const signals = sourceSignals(count, seed, new Date(), 50 / 86_400);
+      fakes.datadog.addSignals(...signals);
+      addPriorActivity(fakes.splunk, signals);
+    },
     close: async () => {
       if (closed) return;
       closed = true;

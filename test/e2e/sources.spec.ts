@@ -182,15 +182,18 @@ test('Sync brings the signals in as new findings, with progress and a count', as
 
   // Slow the signal pages down a little so the progress can be seen (and photographed).
   const pages = Math.ceil(SIGNALS / PAGE_SIZE);
-  dd.faults.next((r) => r.path.startsWith('/api/v2/security_monitoring/signals'), { kind: 'delay', ms: 700 }, pages);
+  dd.faults.next((r) => r.path.startsWith('/api/v2/security_monitoring/signals'), { kind: 'delay', ms: 1200 }, pages);
   const sync = page.getByTestId('sync-button');
   await expect(sync).toHaveText('Sync');
   await sync.click();
   const progress = page.getByTestId('sync-progress');
   await expect(progress).toBeVisible();
-  await expect(progress).toContainText(/page \d+ · \d+ signals? · \d+ new/);
+  await expect(progress).toContainText(/^page \d+ · \d+ signals? · \d+ new$/);
   await expect(page.getByTestId('sync-progressbar')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  // The first page has landed while the second is on its way; the queue already shows its findings.
+  await expect(progress).toContainText(`page 2 · ${PAGE_SIZE} signals · ${PAGE_SIZE} new`);
+  await expect(page.getByTestId('queue-count')).not.toHaveText('0 findings');
   await page.screenshot({ path: resolve(RESULTS_DIR, 'sync-progress.png'), fullPage: true });
 
   const notice = page.getByTestId('notice');
@@ -200,10 +203,11 @@ test('Sync brings the signals in as new findings, with progress and a count', as
   await expect(page.getByTestId('queue-count')).toHaveText(`${SIGNALS} findings`);
   await expect(dataRows(page).first()).toHaveAttribute('data-finding-id', `FND-${SIGNALS}`);
   await expect(statusBar(page).getByTestId('status-last-sync')).toContainText(/Synced \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z/);
+  await page.screenshot({ path: resolve(RESULTS_DIR, 'sync.png'), fullPage: true });
+  // The facets were refreshed too.
   await page.getByTestId('filter-status').getByRole('combobox').click();
   await expect(page.getByRole('option').and(page.locator('[data-value="new"]')).getByTestId('facet-count')).toHaveText(String(SIGNALS));
   await page.keyboard.press('Escape');
-  await page.screenshot({ path: resolve(RESULTS_DIR, 'sync.png'), fullPage: true });
   expect(watch.problems).toEqual([]);
 });
 
@@ -234,8 +238,7 @@ test('a new finding shows its Splunk context: rows, SPL, sid, window and hash', 
   await expect(detail.getByTestId('decision')).toContainText(PRIOR_ACTIVITY_SEARCH);
   await expect(detail.getByTestId('history')).toContainText('evidence added');
 
-  await context.scrollIntoViewIfNeeded();
-  await detail.getByTestId('triage-section').scrollIntoViewIfNeeded();
+  await detail.getByTestId('detail-title').scrollIntoViewIfNeeded();
   await page.screenshot({ path: resolve(RESULTS_DIR, 'finding-context.png'), fullPage: true });
   await context.evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: resolve(RESULTS_DIR, 'finding-context-table.png'), fullPage: true });
@@ -286,7 +289,9 @@ test('a change made offline waits in the outbox and reaches Datadog exactly once
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('outbox-entry').first()).toBeVisible();
   const pending = await dialog.locator('[data-testid="outbox-entry"][data-state="pending"]').count();
+  // At least the case to create (carrying the status and priority) and the note as its comment.
   expect(pending).toBeGreaterThanOrEqual(2);
+  await expect(dialog.getByTestId('outbox-entry')).toHaveCount(pending);
   await expect(dialog).toContainText('SOURCE_UNREACHABLE');
   await page.screenshot({ path: resolve(RESULTS_DIR, 'outbox-offline.png'), fullPage: true });
   expect(dd.state.casesCreated).toBe(0);
@@ -294,19 +299,98 @@ test('a change made offline waits in the outbox and reaches Datadog exactly once
   // The network returns; "Retry now" sends what waited.
   dd.faults.clear();
   await dialog.getByRole('button', { name: /^Retry (now|failed)$/ }).click();
+  await expect(dialog.getByTestId('outbox-summary')).toHaveText(`0 pending · 0 failed · ${pending} sent.`);
+  await expect(dialog.getByTestId('outbox-entry')).toHaveCount(0);
+  await expect(dialog.getByTestId('outbox-empty')).toHaveText('Nothing is waiting: every change has reached Datadog.');
+  await page.screenshot({ path: resolve(RESULTS_DIR, 'outbox-sent.png'), fullPage: true });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
   await expect(bar.getByTestId('status-outbox')).toContainText(/^0 pending/);
   await expect(bar.getByTestId('status-connectivity')).toContainText('Online');
-  await expect(dialog.locator('[data-testid="outbox-entry"][data-state="pending"]')).toHaveCount(0);
-  await expect(dialog.locator('[data-testid="outbox-entry"][data-state="sent"]')).toHaveCount(pending);
-  await dialog.getByRole('button', { name: 'Close' }).click();
 
   // One case, carrying the finding; the panel shows its key.
   expect(dd.state.casesCreated).toBe(1);
   await expect(detail.getByTestId('detail-case')).toHaveText(/^DDFC-\d+$/);
+  await detail.getByTestId('detail-title').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: resolve(RESULTS_DIR, 'finding-case.png'), fullPage: true });
   // Nothing is sent twice when asked again.
   await bar.getByTestId('status-outbox').click();
   await expect(dialog.getByRole('button', { name: /^Retry/ })).toBeDisabled();
   await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
   expect(dd.state.casesCreated).toBe(1);
+  expect(watch.problems).toEqual([]);
+});
+
+test('Cancel stops a sync between pages; Resume sync finishes it', async ({ page, harness }) => {
+  const watch = watchPage(page);
+  const { dd } = fakes(harness);
+  const more = 2 * PAGE_SIZE;
+  harness.addSignals(more, 12);
+  const before = harness.eventSubscriptions();
+  await openApp(page);
+  await expect.poll(() => harness.eventSubscriptions()).toBeGreaterThan(before);
+  await expect(page.getByTestId('queue-count')).toHaveText(`${SIGNALS} findings`);
+
+  // Every page takes a while, so there is time to cancel once the first has landed.
+  dd.faults.next((r) => r.path.startsWith('/api/v2/security_monitoring/signals'), { kind: 'delay', ms: 1500 }, 4);
+  await page.getByTestId('sync-button').click();
+  const progress = page.getByTestId('sync-progress');
+  await expect(progress).toContainText(/^page 2 · \d+ signals · \d+ new$/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const notice = page.getByTestId('notice');
+  await expect(notice).toContainText(/^Sync cancelled after \d+ signals\. Resume it to continue where it stopped\.$/);
+  await notice.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('sync-button')).toHaveText('Resume sync');
+  // What landed before the cancel is in the queue already.
+  await expect(page.getByTestId('queue-count')).toHaveText(`${SIGNALS + PAGE_SIZE} findings`);
+
+  dd.faults.clear();
+  await page.getByTestId('sync-button').click();
+  await expect(notice).toContainText(/^Synced \d+ signals: \d+ new findings?$/);
+  await expect(page.getByTestId('sync-button')).toHaveText('Sync');
+  await expect(page.getByTestId('queue-count')).toHaveText(`${SIGNALS + more} findings`);
+  await expect(dataRows(page).first()).toHaveAttribute('data-finding-id', `FND-${SIGNALS + more}`);
+  expect(watch.problems).toEqual([]);
+});
+
+test('a failed Splunk run shows its message and code on the finding, and Retry runs it again', async ({ page, harness }) => {
+  const watch = watchPage(page);
+  void fakes(harness);
+  await openApp(page);
+  await dataRows(page).first().dblclick();
+  const detail = page.getByTestId('finding-detail');
+  await expect(detail.getByTestId('detail-finding-id')).toHaveText(/^FND-\d+$/);
+  const context = detail.getByTestId('context-section');
+  await expect(context.getByTestId('context-state')).toHaveAttribute('data-state', 'done', { timeout: 20_000 });
+  await expect(context.getByTestId('splunk-evidence')).toHaveCount(1);
+
+  const setSavedSearch = async (name: string) => {
+    const { sp } = await openSettings(page);
+    await sp.getByTestId('sp-saved-search').fill(name);
+    await sp.getByRole('button', { name: 'Save', exact: true }).click();
+    // Saved: the form starts over from the stored settings, so there is nothing left to save.
+    await expect(sp.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
+    await expect(sp.getByTestId('sp-saved-search')).toHaveValue(name);
+    await page.getByTestId('nav-queue').click();
+    // The open finding stays open across screens.
+    await expect(detail).toBeVisible();
+  };
+
+  // A saved search that does not exist: the run fails, the finding says why, the old evidence stays.
+  await setSavedSearch('No such search');
+  await context.getByTestId('fetch-context').click();
+  const error = context.getByTestId('context-error');
+  await expect(error).toContainText('No such search');
+  await expect(error).toContainText('SOURCE_NOT_FOUND');
+  await expect(context.getByTestId('context-state')).toHaveAttribute('data-state', 'failed');
+  await expect(context.getByTestId('splunk-evidence')).toHaveCount(1);
+  await expect(context.getByTestId('fetch-context')).toHaveCount(0);
+
+  await setSavedSearch(PRIOR_ACTIVITY_SEARCH);
+  await error.getByRole('button', { name: 'Retry' }).click();
+  await expect(context.getByTestId('context-state')).toHaveAttribute('data-state', 'done');
+  await expect(context.getByTestId('context-error')).toHaveCount(0);
+  await expect(context.getByTestId('splunk-evidence')).toHaveCount(2);
   expect(watch.problems).toEqual([]);
 });

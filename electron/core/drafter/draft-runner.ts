@@ -13,6 +13,9 @@ import { buildDraftInput, draftInputHash } from './draft-input';
 import type { Drafter, DraftResult } from './types';
 
 /** Statuses a draft may still shape. From `signed` on, the finding belongs to the people who signed it. */
+/** Enough to keep a remote model busy without tripping typical per-key rate limits. */
+export const DEFAULT_DRAFT_CONCURRENCY = 8;
+
 export const DRAFTABLE: ReadonlySet<FindingStatus> = new Set(['new', 'drafted', 'in_review', 'blocked']);
 const FALLBACK_CODES = new Set(['SOURCE_UNREACHABLE', 'SOURCE_TIMEOUT', 'SOURCE_UNAVAILABLE', 'SOURCE_RATE_LIMITED', 'SOURCE_NOT_CONFIGURED']);
 
@@ -155,7 +158,7 @@ export async function runDrafts(
     }
   };
 
-  const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 8, ids.length)) }, async () => {
+  const workers = Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? DEFAULT_DRAFT_CONCURRENCY, ids.length)) }, async () => {
     for (;;) {
       if (opts.signal?.aborted) return;
       const id = queue.shift();

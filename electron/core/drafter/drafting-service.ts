@@ -4,7 +4,7 @@
 import type { DraftRunStatus, LlmSettings, QueueFilter, SaveLlmInput, VigilEvent } from '../../../shared/domain';
 import { VigilError, isVigilError } from '../../../shared/errors';
 import type { Register } from '../register/register';
-import { runDrafts, type CostFn, type DraftRunProgress } from './draft-runner';
+import { DEFAULT_DRAFT_CONCURRENCY, runDrafts, type CostFn, type DraftRunProgress } from './draft-runner';
 import type { Drafter } from './types';
 
 const K = {
@@ -48,7 +48,7 @@ export class Drafting {
       baseUrl: s(K.baseUrl),
       model: s(K.model),
       promptVersion: s(K.prompt) ?? this.deps.defaultPromptVersion,
-      concurrency: Number(s(K.concurrency) ?? 8),
+      concurrency: Number(s(K.concurrency) ?? DEFAULT_DRAFT_CONCURRENCY),
       autoDraft: (s(K.autoDraft) ?? '1') === '1',
       hasApiKey: this.reg.secret(K.apiKey) !== null,
     };

@@ -144,7 +144,7 @@ export class LlmDrafter implements Drafter {
       throw new VigilError('SOURCE_NOT_CONFIGURED', `The LLM base URL must be http or https, not ${url.protocol}`);
     }
     if (!model.trim()) throw new VigilError('SOURCE_NOT_CONFIGURED', 'No LLM model is set.');
-    const key = this.#cfg.apiKey ?? '';
+    const key = (this.#cfg.apiKey ?? '').trim();
     this.#client = new OpenAI({
       baseURL: baseUrl,
       // The SDK insists on a credential; a local server without one gets no Authorization header at all.
@@ -206,7 +206,7 @@ export class LlmDrafter implements Drafter {
       }
 
       const out = parsed.out;
-      const primaryUnknown = this.#cfg.catalog.resolve(out.technique_id).status === 'unknown';
+      const primaryUnknown = catalog.resolve(out.technique_id).status === 'unknown';
       const unknown = [out.technique_id, ...out.secondary_technique_ids].filter((id) => catalog.resolve(id).status === 'unknown');
       if (unknown.length > 0 && !reaskedUnknown) {
         reaskedUnknown = true;
@@ -249,7 +249,7 @@ export class LlmDrafter implements Drafter {
       ...(temperature === null ? {} : { temperature }),
       ...(this.#cfg.maxOutputTokens ? { max_completion_tokens: this.#cfg.maxOutputTokens } : {}),
     };
-    const ctx = { model, baseUrl: this.#cfg.baseUrl, apiKey: this.#cfg.apiKey ?? '' };
+    const ctx = { model, baseUrl: this.#cfg.baseUrl, apiKey: (this.#cfg.apiKey ?? '').trim() };
 
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw abortError(signal);

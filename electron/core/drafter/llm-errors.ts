@@ -28,6 +28,18 @@ const TLS_CODES = new Set([
   'CERT_NOT_YET_VALID',
 ]);
 
+const CONNECTION_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+};
+
 /** scheme://host[:port] only: no path secrets, no query, no userinfo. */
 export function endpointLabel(baseUrl: string): string {
   try {
@@ -131,7 +143,7 @@ export function classifyLlmError(e: unknown, ctx: LlmErrorContext): ClassifiedEr
     if (code && TLS_CODES.has(code)) {
       return make('SOURCE_TLS', `The TLS certificate of ${where} could not be verified (${code}).`, e);
     }
-    const detail = code ?? redact(e.message, ctx.apiKey, 120);
+    const detail = (code && CONNECTION_WORDS[code]) ?? code ?? redact(e.message, ctx.apiKey, 120);
     return make('SOURCE_UNREACHABLE', `Cannot reach the model endpoint ${where} (${detail}). Check the base URL and that the server is running.`, e, true);
   }
   if (e instanceof APIError && typeof e.status === 'number') {

@@ -245,6 +245,7 @@ function renderData(input: DraftInput, budgets: PartBudgets): DataBlocks {
   const message = fitString(s.message, msgBudget);
   const tags = s.tags.slice(0, 80).map((t) => clipText(t, 200));
   const entities = s.entities.slice(0, 60).map((e) => clipText(e, 300));
+  const clipped = tags.some((t, i) => t !== s.tags[i]) || entities.some((e, i) => e !== s.entities[i]);
   const signalValue = {
     rule_name: s.rule_name,
     rule_type: s.rule_type,
@@ -256,7 +257,7 @@ function renderData(input: DraftInput, budgets: PartBudgets): DataBlocks {
     ...(s.entities.length > entities.length ? { entities_omitted: s.entities.length - entities.length } : {}),
   };
   const sigFit = fitJson(signalValue, budgets.signal);
-  if (message.truncated || sigFit.truncated || s.tags.length > tags.length || s.entities.length > entities.length) truncated.push('signal');
+  if (message.truncated || sigFit.truncated || clipped || s.tags.length > tags.length || s.entities.length > entities.length) truncated.push('signal');
   blocks.push(fence('signal', fenceJson(sigFit.value)));
 
   add('attributes', s.attributes, budgets.attributes);
@@ -327,7 +328,8 @@ function renderData(input: DraftInput, budgets: PartBudgets): DataBlocks {
       shared: r.shared.slice(0, 10).map((e) => ({ type: clipText(e.type, 60), value: clipText(e.value, 200) })),
     }));
     add('related', { total: input.related.length, findings: shown, omitted: input.related.length - shown.length }, budgets.related, {}, 'related');
-    if (input.related.length > shown.length && !truncated.includes('related')) truncated.push('related');
+    const clippedRelated = input.related.length > shown.length || input.related.some((r, i) => i < shown.length && (shown[i]!.title !== r.title || r.shared.length > 10));
+    if (clippedRelated && !truncated.includes('related')) truncated.push('related');
   }
   return { blocks, truncated };
 }
@@ -381,7 +383,7 @@ const OUTPUT_CONTRACT = `OUTPUT: exactly one JSON object matching the finding_br
 - related_finding_ids: ids taken only from the related findings data, when the shared entities make them part of the same activity; [] otherwise.
 - confidence: 0-1, how well the evidence supports this brief.
 - claims: the factual statements the brief rests on, each with evidence refs that exist in the data:
-    signal_field    "attributes.<dotted path>" into the attributes part, or "message", "tags", "entities.<i>", "rule_name"
+    signal_field    "attributes.attributes.<dotted path into the attributes part>" (e.g. "attributes.attributes.usr.id"), or "message", "tags", "entities.<i>", "rule_name"
     sample_event    "sample:<index>" or "sample:<index>:<dotted path>"
     splunk_row      "splunk:<evidence_id>:<row index>"
     related_finding "FND-<n>"

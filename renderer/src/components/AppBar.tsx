@@ -10,6 +10,7 @@ import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
 import ShieldOutlined from '@mui/icons-material/ShieldOutlined';
 import StopOutlined from '@mui/icons-material/StopOutlined';
 import SyncOutlined from '@mui/icons-material/SyncOutlined';
+import SyncProblemOutlined from '@mui/icons-material/SyncProblemOutlined';
 import { useEffect, type ReactNode } from 'react';
 import type { SyncStatus } from '../../../shared/domain';
 import { formatCount } from '../lib/format';
@@ -23,10 +24,10 @@ const CHORD_MS = 1200;
 
 const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 
-/** "page 3 · 2,400 signals · 112 new", or the rate-limit wait. */
+/** "page 3 · 2,400 signals · 112 new" (the page being fetched), or the rate-limit wait. */
 export function syncProgressText(s: SyncStatus): string {
-  if (s.phase === 'waiting') return `waiting (rate limited) · page ${formatCount(s.pages)} · ${plural(s.signals, 'signal')}`;
-  return `page ${formatCount(Math.max(1, s.pages))} · ${plural(s.signals, 'signal')} · ${formatCount(s.inserted)} new`;
+  if (s.phase === 'waiting') return `waiting (rate limited) · page ${formatCount(s.pages + 1)} · ${plural(s.signals, 'signal')}`;
+  return `page ${formatCount(s.pages + 1)} · ${plural(s.signals, 'signal')} · ${formatCount(s.inserted)} new`;
 }
 
 function useGoKeys(show: (v: AppView) => void) {
@@ -82,12 +83,23 @@ function SyncControl() {
     );
   }
   const resumable = status?.resumable ?? false;
+  const failed = status?.phase === 'failed' && status.error ? status.error : null;
   return (
-    <Tooltip title={resumable ? 'Continue the interrupted sync from where it stopped' : 'Fetch new and changed signals from Datadog'}>
-      <Button variant="contained" startIcon={<SyncOutlined />} onClick={() => void start()} disabled={busy !== null} data-testid="sync-button">
-        {resumable ? 'Resume sync' : 'Sync'}
-      </Button>
-    </Tooltip>
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+      {failed && (
+        <Tooltip title={`The last sync failed: ${failed.message} (${failed.code})`}>
+          <Box component="span" sx={{ display: 'inline-flex', alignItems: 'center', gap: 0.5, color: 'warning.main', fontSize: '0.75rem' }} data-testid="sync-failed">
+            <SyncProblemOutlined sx={{ fontSize: 16 }} />
+            last sync failed
+          </Box>
+        </Tooltip>
+      )}
+      <Tooltip title={resumable ? 'Continue the interrupted sync from where it stopped' : 'Fetch new and changed signals from Datadog'}>
+        <Button variant="contained" startIcon={<SyncOutlined />} onClick={() => void start()} disabled={busy !== null} data-testid="sync-button">
+          {resumable ? 'Resume sync' : 'Sync'}
+        </Button>
+      </Tooltip>
+    </Box>
   );
 }
 

@@ -38,9 +38,8 @@ export function OutboxDialog() {
       </DialogTitle>
       <DialogContent>
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }} data-testid="outbox-summary">
-          {status
-            ? `${formatCount(status.pending)} pending · ${formatCount(status.failed)} failed · ${formatCount(status.sent)} sent. Changes are saved locally at once; these are their copies on their way to Datadog.`
-            : 'Loading…'}
+          {status ? `${formatCount(status.pending)} pending · ${formatCount(status.failed)} failed · ${formatCount(status.sent)} sent.` : 'Loading…'}
+          {status && status.entries.length > 0 && ' Changes are saved locally at once; these are their copies still on their way to Datadog.'}
         </Typography>
         {status?.lastError && (
           <Typography variant="body2" sx={{ mb: 1.5, color: 'warning.main' }}>
@@ -48,8 +47,8 @@ export function OutboxDialog() {
           </Typography>
         )}
         {status && status.entries.length === 0 ? (
-          <Typography variant="body2" color="text.disabled">
-            Nothing has been sent to Datadog from this workspace yet.
+          <Typography variant="body2" color="text.secondary" data-testid="outbox-empty">
+            {status.sent > 0 ? 'Nothing is waiting: every change has reached Datadog.' : 'Nothing has been sent to Datadog from this workspace yet.'}
           </Typography>
         ) : (
           <Box sx={{ maxHeight: 420, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1 }}>

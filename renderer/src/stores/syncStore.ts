@@ -1,6 +1,6 @@
 // The Datadog sync as the app bar shows it. The core runs the sync in the background and reports
 // progress as events; this store keeps the latest status and turns the end of a run into one
-// message (and a queue refresh). Events are the truth: a start() reply that arrives after the
+// message (and a queue refresh); while it runs, the queue catches up as pages land. Events are the truth: a start() reply that arrives after the
 // run's own events is stale and dropped.
 import { create } from 'zustand';
 import type { SyncStatus } from '../../../shared/domain';
@@ -22,6 +22,9 @@ interface SyncState {
 }
 
 let eventsSeen = 0;
+/** While a long sync runs, the queue shows its new findings as pages land, at most this often. */
+const LIVE_REFRESH_MS = 1000;
+let lastLiveRefresh = 0;
 /** set by start(): the run's end is ours to announce even if its "running" status never reached us */
 let expectingRun = false;
 
@@ -89,10 +92,16 @@ export const useSyncStore = create<SyncState>()((set, get) => ({
   },
   apply: (status) => {
     eventsSeen++;
-    const wasRunning = (get().status?.running ?? false) || expectingRun;
+    const prev = get().status;
+    const wasRunning = (prev?.running ?? false) || expectingRun;
     set({ status });
     if (status.running) {
       expectingRun = false;
+      const landed = status.inserted + status.revised > (prev?.running ? prev.inserted + prev.revised : 0);
+      if (landed && Date.now() - lastLiveRefresh >= LIVE_REFRESH_MS) {
+        lastLiveRefresh = Date.now();
+        scheduleQueueRefresh();
+      }
       return;
     }
     if (wasRunning) {

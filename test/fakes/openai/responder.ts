@@ -66,7 +66,7 @@ export function defaultBrief(userMessage: string): Record<string, unknown> {
       });
     }
   }
-  const related = (d.related?.findings ?? []).map((r) => r.finding_id);
+  const related = (d.related?.findings ?? []).map((r) => r.finding_id).filter((x): x is string => typeof x === 'string').slice(0, 20);
   for (const id of related.slice(0, 3)) claims.push({ text: `${id} involves the same entities.`, evidence: [{ kind: 'related_finding', ref: id }] });
 
   return {

@@ -125,8 +125,8 @@ export function ResultsEvidence({ ev }: { ev: EvidenceView }) {
                 {shown.map((row, i) => (
                   <TableRow key={i} hover>
                     {table.fields.map((f) => (
-                      <TableCell key={f} sx={{ fontFamily: f === '_time' ? MONO_FONT : undefined }}>
-                        {text(row[f])}
+                      <TableCell key={f} sx={{ fontFamily: f === '_time' ? MONO_FONT : undefined }} title={f === '_time' ? text(row[f]) : undefined}>
+                        {f === '_time' ? formatTimeSeconds(text(row[f])) : text(row[f])}
                       </TableCell>
                     ))}
                   </TableRow>

@@ -21,8 +21,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** "finding.updated" reads as "updated" inside a finding's own history. */
-const actionLabel = (action: string) => humanize(action.replace(/^finding\./, ''));
+/** "finding.updated" reads as "updated" inside a finding's own history; "evidence.added" as "evidence added". */
+const actionLabel = (action: string) => humanize(action.replace(/^finding\./, '')).replace(/\./g, ' ');
 
 export function HistoryTable({ history }: { history: readonly AuditEntryView[] }) {
   if (history.length === 0) return <Missing>No recorded changes.</Missing>;

@@ -49,7 +49,7 @@ export function TriageSection({ f }: { f: Finding }) {
 
   return (
     <Section title="Triage" testId="triage-section">
-      <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: '150px 92px minmax(0, 1fr)', gap: 1 }}>
+      <Box component="form" onSubmit={submit} noValidate sx={{ display: 'grid', gridTemplateColumns: '150px 92px minmax(0, 1fr) auto', gap: 1 }}>
         <TextField
           select
           label="Status"
@@ -79,6 +79,7 @@ export function TriageSection({ f }: { f: Finding }) {
           ))}
         </TextField>
         <Autocomplete
+          sx={{ gridColumn: '3 / 5' }}
           freeSolo
           options={assignees}
           inputValue={assignee}
@@ -99,7 +100,7 @@ export function TriageSection({ f }: { f: Finding }) {
           onChange={(e) => setReason(e.target.value)}
           disabled={saving}
           placeholder="Why — kept in the history and sent with the change"
-          sx={{ gridColumn: '1 / 3' }}
+          sx={{ gridColumn: '1 / 4' }}
           slotProps={{ htmlInput: { 'data-testid': 'triage-reason', maxLength: 2000 } }}
         />
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>

@@ -49,7 +49,11 @@ const GridRow = memo(function GridRow({ index, row, selected, names, onSelect, o
       aria-busy={row ? undefined : true}
       data-index={index}
       data-finding-id={row?.finding_id}
-      onMouseDown={() => onSelect(index)}
+      onMouseDown={(e) => {
+        // A double-click opens the finding; it should not also select the word under the pointer.
+        if (e.detail > 1) e.preventDefault();
+        onSelect(index);
+      }}
       onDoubleClick={() => onOpen(index)}
     >
       {QUEUE_COLUMNS.map((c, i) => (

@@ -85,7 +85,7 @@ export function DatadogCard({ settings: s }: { settings: DatadogSettings }) {
       testId="datadog-card"
       description="Cloud SIEM signals become findings here; status, priority, assignee and notes go back to Datadog Case Management through the outbox."
     >
-      <Box component="form" onSubmit={submit} noValidate autoComplete="off" sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
+      <Box component="form" onSubmit={submit} noValidate autoComplete="off" sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, pt: 0.75 }}>
         <TextField
           label="Site"
           value={site}

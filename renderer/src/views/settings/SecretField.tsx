@@ -24,7 +24,7 @@ export function SecretField({ label, value, onChange, stored, disabled, testId, 
       value={value}
       onChange={(e) => onChange(e.target.value)}
       disabled={disabled}
-      placeholder={stored ? 'Stored — leave empty to keep it' : ''}
+      placeholder={stored ? 'leave empty to keep it' : ''}
       helperText={stored ? (value ? 'Saving replaces the stored value.' : 'Stored encrypted in this workspace.') : (helper ?? 'Required.')}
       fullWidth
       slotProps={{

@@ -29,8 +29,8 @@ export function SettingsView() {
             <Typography variant="h2" component="h1">
               Connections
             </Typography>
-            <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5, maxWidth: 760 }}>
-              Keys and tokens are stored encrypted in this workspace and are never shown again: leave a key empty to keep the stored one.
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
+              Stored in this workspace, encrypted. Keys and tokens are never shown again: leave one empty to keep it.
             </Typography>
           </Box>
           <Button startIcon={<ArrowBackOutlined />} onClick={() => show('queue')}>

@@ -43,7 +43,7 @@ export function SplunkCard({ settings: s }: { settings: SplunkSettings }) {
       testId="splunk-card"
       description={'Prior activity for every new finding: the saved search runs over the last 30 days with the signal’s host, user and IP as $host$, $user$ and $src_ip$.'}
     >
-      <Box component="form" onSubmit={submit} noValidate autoComplete="off" sx={{ display: 'flex', flexDirection: 'column', gap: 1.5 }}>
+      <Box component="form" onSubmit={submit} noValidate autoComplete="off" sx={{ display: 'flex', flexDirection: 'column', gap: 1.5, pt: 0.75 }}>
         <TextField
           label="Management URL"
           value={url}
