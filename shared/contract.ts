@@ -62,6 +62,7 @@ export const contract = {
       totals: z.object({ count: z.number().int(), failed: z.number().int(), tokens_in: z.number().int(), tokens_out: z.number().int(), cost_usd: z.number(), latency_avg_ms: z.number().nullable() }),
     }),
   },
+  'attack.import': { input: Empty, output: z.object({ imported: z.boolean(), version: z.string() }) },
   'attack.search': {
     input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }).strict(),
     output: z.array(z.object({ id: z.string(), name: z.string(), tactics: z.array(z.string()), is_subtechnique: z.boolean() })),

@@ -11,6 +11,12 @@ import { Register } from '../core/register/register';
 import { readPassphrase } from './passphrase';
 import { createDatadogClient } from '../core/sources/datadog/client';
 import { SignalSync } from '../core/sources/datadog/signal-sync';
+import { runDrafts } from '../core/drafter/draft-runner';
+import { LlmDrafter } from '../core/drafter/llm-drafter';
+import { OfflineDrafter } from '../core/drafter/offline-drafter';
+import { costUsd } from '../core/drafter/pricing';
+import { DEFAULT_PROMPT_VERSION, isPromptVersion, PROMPT_VERSION_IDS } from '../core/drafter/prompts';
+import { evalCommand } from '../core/eval/cli-eval';
 
 const HELP = `vigil — Vigil's command line (same register and rules as the app)
 
@@ -26,6 +32,12 @@ Usage:
                                                pull new and changed Datadog signals (resumes an
                                                interrupted sync); keys from DD_API_KEY, DD_APP_KEY,
                                                DD_SITE or the workspace's saved connection
+  vigil draft --workspace FILE [--finding ID …] [--offline] [--force] [--prompt VERSION] [--json]
+                                               draft briefs for the given findings (default: every
+                                               new finding) with the LLM (OPENAI_BASE_URL,
+                                               OPENAI_API_KEY, VIGIL_MODEL) or --offline
+  vigil eval  --set FILE.jsonl [--offline] [--prompt VERSION] [--compare VERSION] [--json]
+                                               measure a drafter on a labelled set of signals
   vigil audit verify --workspace FILE [--json] check the hash chain of the audit trail
   vigil --version | --help
 
@@ -104,6 +116,12 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         offset: { type: 'string' },
         json: { type: 'boolean', default: false },
         'datadog-url': { type: 'string' },
+        finding: { type: 'string', multiple: true },
+        offline: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        prompt: { type: 'string' },
+        compare: { type: 'string' },
+        set: { type: 'string' },
         'page-size': { type: 'string' },
         query: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -207,6 +225,43 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
           reg.close();
         }
       }
+      case 'draft': {
+        const path = requireWorkspace(v.workspace);
+        const catalog = AttackCatalog.load();
+        const drafter = v.offline ? new OfflineDrafter(catalog) : llmFromEnv(catalog, v.prompt);
+        const reg = await Register.open(path, { passphrase: await readPassphrase() });
+        try {
+          const ids = v.finding?.length
+            ? list(v.finding)!.map((x) => {
+                if (!/^FND-[1-9]\d*$/.test(x)) throw new UsageError(`--finding takes ids like FND-42, got "${x}"`);
+                return Number(x.slice(4));
+              })
+            : collectNew(reg);
+          const started = Date.now();
+          const p = await runDrafts(reg, ids, drafter, { ...(v.offline ? {} : { fallback: new OfflineDrafter(catalog) }), cost: (m, u) => costUsd(m, u) }, {
+            force: v.force ?? false,
+            onProgress: v.json ? undefined : (x) => process.stderr.write(`\rdraft: ${x.done}/${x.total} (${x.drafted} drafted, ${x.skipped} unchanged, ${x.failed} failed)   `),
+          });
+          const t = reg.draftTotals();
+          if (!v.json) process.stderr.write('\n');
+          out.log(
+            v.json
+              ? JSON.stringify({ ...p, drafter: drafter.identity, seconds: (Date.now() - started) / 1000 })
+              : `Drafted ${p.drafted} of ${p.total} findings with ${drafter.identity} (${p.skipped} unchanged, ${p.failed} failed${p.fellBack ? `, ${p.fellBack} offline fallbacks` : ''}) in ${((Date.now() - started) / 1000).toFixed(1)} s. Workspace totals: ${t.count} drafts, ${t.tokens_in} tokens in, ${t.tokens_out} out, $${t.cost_usd.toFixed(4)}.`,
+          );
+          return p.failed > 0 && p.drafted === 0 ? 1 : 0;
+        } finally {
+          reg.close();
+        }
+      }
+      case 'eval': {
+        if (!v.set) throw new UsageError('--set FILE.jsonl is required');
+        const catalog = AttackCatalog.load();
+        return await evalCommand(
+          { set: resolve(v.set), offline: v.offline ?? false, ...(v.prompt ? { prompt: v.prompt } : {}), ...(v.compare ? { compare: v.compare } : {}), json: v.json ?? false },
+          { catalog, makeLlmDrafter: llmConfigured() ? (version: string) => llmFromEnv(catalog, version) : undefined, out: out.log },
+        );
+      }
       case 'audit': {
         if (sub !== 'verify') throw new UsageError('usage: vigil audit verify --workspace FILE');
         const path = requireWorkspace(v.workspace);
@@ -237,6 +292,36 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
     }
     out.err(`vigil: INTERNAL: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
+  }
+}
+
+function llmConfigured(): boolean {
+  return Boolean(process.env['OPENAI_BASE_URL'] || process.env['OPENAI_API_KEY']) && Boolean(process.env['VIGIL_MODEL']);
+}
+
+/** The LLM drafter from the ecosystem's usual variables (OPENAI_BASE_URL defaults to OpenAI's). */
+function llmFromEnv(catalog: AttackCatalog, prompt: string | undefined): LlmDrafter {
+  const model = process.env['VIGIL_MODEL'];
+  if (!llmConfigured() || !model) {
+    throw new VigilError('SOURCE_NOT_CONFIGURED', 'No LLM configured: set OPENAI_BASE_URL (or OPENAI_API_KEY) and VIGIL_MODEL, or use --offline.');
+  }
+  const version = prompt ?? DEFAULT_PROMPT_VERSION;
+  if (!isPromptVersion(version)) throw new UsageError(`--prompt must be one of ${PROMPT_VERSION_IDS.join(', ')}`);
+  return new LlmDrafter({
+    baseUrl: process.env['OPENAI_BASE_URL'] || 'https://api.openai.com/v1',
+    apiKey: process.env['OPENAI_API_KEY'] ?? '',
+    model,
+    promptVersion: version,
+    catalog,
+  });
+}
+
+function collectNew(reg: Register): number[] {
+  const ids: number[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = reg.queuePage({ filter: { status: ['new'] }, sort: { field: 'finding_id', dir: 'asc' }, offset, limit: 500 });
+    ids.push(...page.rows.map((r) => Number(r.finding_id.slice(4))));
+    if (page.rows.length < 500) return ids;
   }
 }
 

@@ -1,6 +1,8 @@
 // Composition root: from options to services, and the implementation of every contract channel.
-import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { importAttackBundle } from './attack/build-catalog';
+import { writeFileAtomic } from './register/atomic-file';
 import type { Handlers } from './dispatch';
 import type { FindingDetail, QueueFacets, VaultStatus, VigilEvent } from '../../shared/domain';
 import { FINDING_STATUSES, PRIORITIES, SEVERITIES } from '../../shared/domain';
@@ -38,8 +40,24 @@ export interface WorkspaceOptions {
   actor: string;
   /** background timers of the sources (auto sync, drain, probe); tests turn them off */
   sourceTimers?: boolean;
+  /** where an imported (newer) ATT&CK catalog is kept; it wins over the bundled one */
+  catalogDir?: string;
+  /** asks the person for a file (Electron's open dialog); absent where there is no one to ask */
+  pickFile?: (title: string, extensions: string[]) => Promise<string | null>;
   /** tests shorten the clients' retry waits */
   clientOverrides?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; maxRetries?: number; timeoutMs?: number };
+}
+
+/** The imported catalog when there is a readable one, else the one Vigil ships. */
+function loadCatalog(dir: string | undefined, bundled: AttackCatalog | undefined): AttackCatalog {
+  if (dir && existsSync(join(dir, 'catalog.json'))) {
+    try {
+      return AttackCatalog.load(join(dir, 'catalog.json'));
+    } catch {
+      // A damaged import must not keep the app from starting: the bundled catalog still works.
+    }
+  }
+  return bundled ?? AttackCatalog.load();
 }
 
 function draftView(d: import('./register/register').DraftRow) {
@@ -68,11 +86,11 @@ export class Workspace {
   private readonly state: AppStateFile;
   private readonly listeners = new Set<(e: VigilEvent) => void>();
   private readonly idle: IdleLock;
-  readonly catalog: AttackCatalog;
+  catalog: AttackCatalog;
 
   constructor(private readonly opts: WorkspaceOptions) {
     this.state = new AppStateFile(opts.statePath);
-    this.catalog = opts.catalog ?? AttackCatalog.load();
+    this.catalog = loadCatalog(opts.catalogDir, opts.catalog);
     this.idle = new IdleLock(() => this.lock('idle'));
   }
 
@@ -247,6 +265,7 @@ export class Workspace {
         : undefined,
     });
     if (settings.configured) src.notifyEnqueued();
+    this.emit({ type: 'findings', changed: [i.id], reason: 'update' });
     return this.findingDetail(i.id);
   }
 
@@ -271,6 +290,7 @@ export class Workspace {
       }
     });
     if (settings.configured) this.sources().notifyEnqueued();
+    this.emit({ type: 'findings', changed: [id], reason: 'comment' });
     return this.findingDetail(id);
   }
 
@@ -443,6 +463,16 @@ export class Workspace {
       'drafts.cancel': () => this.drafts().cancel(),
       'drafts.status': () => this.drafts().status(),
       'drafts.list': (i) => ({ drafts: this.reg().drafts({ limit: i.limit, offset: i.offset }).map(draftView), totals: this.reg().draftTotals() }),
+      'attack.import': async () => {
+        if (!this.opts.pickFile || !this.opts.catalogDir) throw new VigilError('VALIDATION_FAILED', 'Importing an ATT&CK bundle needs the desktop app.');
+        const path = await this.opts.pickFile('Choose an ATT&CK Enterprise STIX 2.1 bundle', ['json']);
+        if (!path) return { imported: false, version: this.catalog.attackVersion };
+        mkdirSync(this.opts.catalogDir, { recursive: true });
+        this.catalog = importAttackBundle(readFileSync(path), (p, d) => writeFileAtomic(p, d), this.opts.catalogDir);
+        this.offlineDrafter = null;
+        this.reg().appendAudit({ actor: this.opts.actor, action: 'attack.imported', entity: 'catalog', entityId: 'enterprise-attack', new: { version: this.catalog.attackVersion, sha256: this.catalog.sourceSha256 } });
+        return { imported: true, version: this.catalog.attackVersion };
+      },
       'attack.search': (i) =>
         this.catalog.search(i.query, i.limit).map((t) => ({ id: t.id, name: t.name, tactics: [...t.tactics], is_subtechnique: t.is_subtechnique })),
       'connection.test': (i) => this.sources().testConnection(i.source),

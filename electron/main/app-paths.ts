@@ -55,10 +55,11 @@ export function resolveLocations(i: LocationInputs): AppLocations {
 export interface WorkspacePaths {
   statePath: string;
   demoPath: string;
+  catalogDir: string;
 }
 
 export function workspacePaths(userData: string): WorkspacePaths {
-  return { statePath: join(userData, 'state.json'), demoPath: join(userData, 'demo.vigil') };
+  return { statePath: join(userData, 'state.json'), demoPath: join(userData, 'demo.vigil'), catalogDir: join(userData, 'attack') };
 }
 
 /**

@@ -62,6 +62,10 @@ function start(): void {
       os: osKeyWrapper(safeStorage), // needs 'ready' on Linux and Windows
       actor: localActor(),
       ...(loc.catalogPath ? { catalog: AttackCatalog.load(loc.catalogPath) } : {}),
+      pickFile: async (title, extensions) => {
+        const r = await dialog.showOpenDialog({ title, properties: ['openFile'], filters: [{ name: 'STIX bundle', extensions }] });
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
     });
     const isTrustedUrl = (u: string): boolean => origin.isAppPage(u);
     const unregister = registerContract(ipcMain, workspace.handlers(), { isTrustedUrl });

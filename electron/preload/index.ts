@@ -46,6 +46,7 @@ const CHANNEL_NAMES = [
   'drafts.status',
   'drafts.list',
   'attack.search',
+  'attack.import',
 ] as const satisfies readonly Channel[];
 type Unlisted = Exclude<Channel, (typeof CHANNEL_NAMES)[number]>;
 const everyChannelListed: [Unlisted] extends [never] ? true : Unlisted = true;

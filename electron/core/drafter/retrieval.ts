@@ -161,6 +161,8 @@ const KW_BOOST = 1.2;
 const BM25_MIX = 1.2;
 const PLATFORM_MATCH = 1.1;
 const PLATFORM_MISMATCH = 0.8;
+/** keyword evidence a sub-technique needs of its own to be preferred over its parent */
+const SUB_EVIDENCE = 1.2;
 
 export class TechniqueIndex {
   readonly #active: readonly AttackTechnique[];
@@ -386,7 +388,10 @@ export class TechniqueIndex {
       const effective = (m: TechniqueScore) => (m.id !== parent && m.keyword > 0 && p ? m.score + 0.5 * p.keyword : m.score);
       const sorted = [...members].sort((a, b) => effective(b) - effective(a) || (a.id < b.id ? -1 : 1));
       const withEvidence = sorted.filter((m) => m.keyword > 0);
-      const best = (withEvidence[0] ?? sorted[0]) as TechniqueScore;
+      // Parent-level phrases are the generic ones ("brute force"); a sub-technique with clear
+      // evidence of its own ("password spray", "mega.nz") is the more precise answer.
+      const specific = withEvidence.find((m) => m.id !== parent && hasOwnEvidence(m) && effective(m) >= 0.5 * (p?.score ?? 0));
+      const best = (specific ?? withEvidence[0] ?? sorted[0]) as TechniqueScore;
       const top = Math.max(...members.map(effective));
       const second = sorted.length > 1 ? effective(sorted[1] as TechniqueScore) : 0;
       families.push({ parent, score: top + 0.25 * second, best });
@@ -399,6 +404,11 @@ export class TechniqueIndex {
 }
 
 const INDEXES = new WeakMap<AttackCatalog, TechniqueIndex>();
+
+/** A sub-technique's own evidence counts when it is in the rule, title, event or indicators — or a decisive phrase in the message. */
+function hasOwnEvidence(m: TechniqueScore): boolean {
+  return m.matches.some((x) => (x.field === 'body' ? x.weight >= 1.8 : x.field !== 'triage' && x.field !== 'attrs' && x.weight >= SUB_EVIDENCE));
+}
 
 // ---- from a draft input to a query ----------------------------------------------------------------
 

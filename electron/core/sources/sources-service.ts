@@ -348,6 +348,8 @@ export class Sources {
       if (r.offline) this.setConnectivity('offline');
       else if (r.sent > 0) this.setConnectivity('online');
       if (r.sent + r.retrying + r.failed > 0) this.emitOutbox();
+      // A case created or updated shows on its finding.
+      if (r.sent > 0) this.opts.emit({ type: 'findings', changed: [], reason: 'outbox' });
     })();
     this.draining = run;
     try {
