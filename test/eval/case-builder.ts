@@ -484,7 +484,3 @@ export function buildLines(cases: readonly EvalCase[], set: string): EvalLine[] 
   });
 }
 
-/** Lower-case, duplicated MITRE tags as Datadog records them for a rule tagged `technique`/`tactic`. */
-export function mitreTags(technique: string, tactic?: string): string[] {
-  return tactic ? [technique, tactic] : [technique];
-}

@@ -51,9 +51,9 @@ function obj(v: unknown): Record<string, unknown> | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-/** Evidence a sub-technique or an override can stand on: decisive phrases where the rule says what it detects. */
+/** Evidence an override can stand on: a strong (not hint-level) phrase where the rule says what it detects. */
 function strongEvidence(s: TechniqueScore): boolean {
-  return s.keyword >= 2.5 && s.matches.some((m) => (m.field === 'rule' || m.field === 'title' || m.field === 'event' || m.field === 'hint') && m.weight >= 1.5);
+  return s.keyword >= 2.5 && s.matches.some((m) => (m.field === 'rule' || m.field === 'title' || m.field === 'event' || m.field === 'hint') && m.base >= 2 && m.weight >= 1.4);
 }
 
 function dedupeRefs(refs: EvidenceRef[]): EvidenceRef[] {
@@ -162,7 +162,7 @@ export class OfflineDrafter implements Drafter {
       });
     }
     const ev = query.events.find((e) => !e.name.includes(':') || e.ref.ref.endsWith('objectRef.resource'));
-    if (ev) claims.push({ text: `The triggering event is \`${ev.name}\`.`, evidence: [ev.ref] });
+    if (ev) claims.push({ text: `The triggering event is \`${ev.display}\`.`, evidence: [ev.ref] });
     if (ctx.prod) {
       const evidence: EvidenceRef[] = prodTag >= 0 ? [{ kind: 'signal_field', ref: `tags.${prodTag}` }] : prodEntity && prodEntity.index >= 0 ? [{ kind: 'signal_field', ref: `entities.${prodEntity.index}` }] : [];
       claims.push({ text: `The affected asset is in production (${prodTag >= 0 ? s.tags[prodTag] : prodEntity?.value}).`, evidence });
@@ -251,7 +251,10 @@ export class OfflineDrafter implements Drafter {
       for (const c of ranked.slice(1)) if (c.technique.id !== cand.technique.id) secondary.push(c.technique.id);
       const fam = famScore(parentOf(cand.technique.id));
       const tagRef: EvidenceRef = { kind: 'signal_field', ref: `tags.${cand.tagIndex}` };
-      if (top && top.parent !== parentOf(cand.technique.id) && strongEvidence(top.best) && (fam?.score ?? 0) < 0.25 * top.score) {
+      // A tag the content does not back (no strong phrase for it) loses to a family the content
+      // names outright and scores well above it.
+      const tagBacked = fam !== undefined && strongEvidence(fam.best);
+      if (top && top.parent !== parentOf(cand.technique.id) && strongEvidence(top.best) && !tagBacked && (fam?.score ?? 0) < 0.6 * top.score) {
         // The content contradicts the tag outright: trust the content, keep the tag as a secondary.
         const t = this.#catalog.technique(top.best.id) as AttackTechnique;
         notes.push(`Tag ${cand.tag} is not supported by the signal's content, which points to ${t.id} ${t.name}; drafted as ${t.id} and kept the tag as a secondary technique.`);
@@ -321,8 +324,8 @@ export class OfflineDrafter implements Drafter {
     const topScore = top?.score ?? 0;
     for (const f of result.families) {
       if (secondary.length >= 5) break;
-      if (f.parent === parentOf(chosen.technique.id) || f.score < 0.35 * topScore || f.best.keyword === 0) continue;
-      if (!secondary.includes(f.best.id)) secondary.push(f.best.id);
+      if (f.parent === parentOf(chosen.technique.id) || f.score < 0.35 * topScore || !hasOwnStrongEvidence(f.best)) continue;
+      if (!secondary.some((id) => parentOf(id) === f.parent)) secondary.push(f.best.id);
     }
 
     // Tactic: the one the signal's tags name, if the technique has it; else its first in matrix order.

@@ -147,7 +147,7 @@ function familyPlan(f: Family, c: PlanContext): FamilyPlan {
   const ids = list(identities(c), 'the identities involved');
   const ips = list(publicIps(c), 'the source addresses');
   const hs = list(hosts(c), 'the affected host');
-  const wl = list([...workloads(c), ...namespaces(c)].slice(0, 3), 'the affected workload');
+  const wl = workloads(c).length > 0 ? list(workloads(c), '') : namespaces(c).length > 0 ? `the workloads in namespace ${list(namespaces(c), '')}` : 'the affected workload';
   const scope = list(cloudScopes(c), 'the affected cloud account');
   const since = c.firstSeen ? ` since ${c.firstSeen}` : '';
   switch (f) {
@@ -270,7 +270,7 @@ function familyPlan(f: Family, c: PlanContext): FamilyPlan {
     case 'container':
       return {
         steps: [
-          `Quarantine ${wl} with a deny-all NetworkPolicy and cordon its node ${hs}; keep the pod for forensics.`,
+          `Quarantine ${wl} with a deny-all NetworkPolicy and cordon ${hosts(c).length > 0 ? `its node ${hs}` : 'its node'}; keep the pod for forensics.`,
           `Revoke or rotate the credentials involved (${ids}, the pod's service account token, node role credentials).`,
           'Delete the workload or binding that was created if it is not approved, and check admission logs for similar objects.',
           'Enforce Pod Security (restricted) / admission policy against privileged pods, hostPath and exec where possible.',

@@ -96,8 +96,8 @@ export interface QueryField {
 
 export interface RetrievalQuery {
   fields: QueryField[];
-  /** exact event names (lower-case): CloudTrail eventName, Okta eventType, "create:pods:exec", Windows EventID … */
-  events: { name: string; ref: EvidenceRef }[];
+  /** exact event names (`name` lower-case, `display` as sent): CloudTrail eventName, Okta eventType, "create:pods:exec", Windows EventID … */
+  events: { name: string; display: string; ref: EvidenceRef }[];
   /** log source (`source:` tag), for the platform prior */
   source: string | null;
 }
@@ -108,6 +108,9 @@ export interface KeywordMatch {
   phrase: string;
   field: QueryFieldKind;
   ref: EvidenceRef;
+  /** the phrase's own weight (1 hint … 3 decisive) */
+  base: number;
+  /** base × the field's weight */
   weight: number;
 }
 
@@ -316,13 +319,13 @@ export class TechniqueIndex {
           done.add(rp);
           const r = this.#rulePhrases[rp];
           if (!r || !r.parts.every((x) => matched.has(x))) continue;
-          credit(r.technique, r.weight * fw, { phrase: r.text, field: field.kind, ref: field.ref, weight: r.weight * fw }, `p${rp}`, seen);
+          credit(r.technique, r.weight * fw, { phrase: r.text, field: field.kind, ref: field.ref, base: r.weight, weight: r.weight * fw }, `p${rp}`, seen);
         }
       }
     }
     for (const ev of query.events) {
       for (const h of this.#events.get(ev.name) ?? []) {
-        credit(h.technique, h.weight, { phrase: `event ${ev.name}`, field: 'event', ref: ev.ref, weight: h.weight }, `e${ev.name}:${h.technique}`, seen);
+        credit(h.technique, h.weight, { phrase: `event ${ev.name}`, field: 'event', ref: ev.ref, base: h.weight, weight: h.weight }, `e${ev.name}:${h.technique}`, seen);
       }
     }
 
@@ -496,7 +499,7 @@ export function queryFromDraftInput(input: DraftInput): RetrievalQuery {
   field('body', msg.body, { kind: 'signal_field', ref: 'message' });
   field('triage', msg.triage, { kind: 'signal_field', ref: 'message' });
 
-  const events: { name: string; ref: EvidenceRef }[] = [];
+  const events: RetrievalQuery['events'] = [];
   const seenEvents = new Set<string>();
   const addEvent = (name: unknown, ref: EvidenceRef) => {
     if (typeof name !== 'string' && typeof name !== 'number') return;
@@ -505,7 +508,7 @@ export function queryFromDraftInput(input: DraftInput): RetrievalQuery {
     const key = n.toLowerCase();
     if (seenEvents.has(key)) return;
     seenEvents.add(key);
-    events.push({ name: key, ref });
+    events.push({ name: key, display: n, ref });
     field('event', n, ref);
   };
   const eventsOf = (root: unknown, refOf: (path: string) => EvidenceRef) => {
@@ -519,7 +522,7 @@ export function queryFromDraftInput(input: DraftInput): RetrievalQuery {
       const key = name.toLowerCase();
       if (!seenEvents.has(key)) {
         seenEvents.add(key);
-        events.push({ name: key, ref: refOf('objectRef.resource') });
+        events.push({ name: key, display: name, ref: refOf('objectRef.resource') });
       }
     }
   };
