@@ -239,6 +239,7 @@ describe('AppOrigin and app paths', () => {
     expect(workspacePaths('/home/a/.config/Vigil')).toEqual({
       statePath: join('/home/a/.config/Vigil', 'state.json'),
       demoPath: join('/home/a/.config/Vigil', 'demo.vigil'),
+      catalogDir: join('/home/a/.config/Vigil', 'attack'),
     });
   });
 

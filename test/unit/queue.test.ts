@@ -136,8 +136,9 @@ describe('queue', () => {
   });
 
   it('search input cannot inject FTS syntax', () => {
-    expect(ftsQuery('"; DROP TABLE findings; --')).toBe('"DROP" AND "TABLE" AND "findings"*');
+    expect(ftsQuery('"; DROP TABLE findings; --')).toBe('"DROP" AND "TABLE" AND "findings"');
     expect(ftsQuery('NEAR(a b) OR c*')).toBe('"NEAR" AND "a" AND "b" AND "OR" AND "c"*');
+    expect(ftsQuery('okta brute*')).toBe('"okta" AND "brute"*');
     expect(ftsQuery('   ')).toBeNull();
     expect(() => reg.queuePage(QueueQuery.parse({ filter: { search: 'a" OR "b' } }))).not.toThrow();
   });
