@@ -59,7 +59,7 @@ export const contract = {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(200), offset: z.number().int().min(0).default(0) }).strict(),
     output: z.object({
       drafts: z.array(DraftView),
-      totals: z.object({ count: z.number().int(), failed: z.number().int(), tokens_in: z.number().int(), tokens_out: z.number().int(), cost_usd: z.number(), latency_avg_ms: z.number().nullable() }),
+      totals: z.object({ count: z.number().int(), failed: z.number().int(), unpriced: z.number().int(), tokens_in: z.number().int(), tokens_out: z.number().int(), cost_usd: z.number(), latency_avg_ms: z.number().nullable() }),
     }),
   },
   'attack.import': { input: Empty, output: z.object({ imported: z.boolean(), version: z.string() }) },

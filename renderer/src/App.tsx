@@ -9,12 +9,14 @@ import { StatusBar } from './components/StatusBar';
 import { useActivityTouch } from './hooks/useActivityTouch';
 import { useVigilEvents } from './hooks/useVigilEvents';
 import { useAppStore } from './stores/appStore';
+import { useDraftListStore, useDraftStore } from './stores/draftStore';
 import { useFindingStore } from './stores/findingStore';
 import { useOutboxStore } from './stores/outboxStore';
 import { useQueueStore } from './stores/queueStore';
 import { useSettingsStore } from './stores/settingsStore';
 import { useSyncStore } from './stores/syncStore';
 import { useVaultStore } from './stores/vaultStore';
+import { DraftsView } from './views/drafts/DraftsView';
 import { QueueView } from './views/QueueView';
 import { SettingsView } from './views/settings/SettingsView';
 import { UnlockView } from './views/UnlockView';
@@ -41,11 +43,14 @@ export function App() {
       void useQueueStore.getState().loadFacets();
       useQueueStore.getState().ensureRange(0, 0);
       void useSyncStore.getState().load();
+      void useDraftStore.getState().load();
       void useAppStore.getState().refresh();
     } else {
       useFindingStore.getState().close();
       useQueueStore.getState().reset();
       useSyncStore.getState().reset();
+      useDraftStore.getState().reset();
+      useDraftListStore.getState().reset();
       useSettingsStore.getState().reset();
       useOutboxStore.getState().reset();
       useAppStore.getState().show('queue');
@@ -67,6 +72,8 @@ export function App() {
           <UnlockView />
         ) : view === 'settings' ? (
           <SettingsView />
+        ) : view === 'drafts' ? (
+          <DraftsView />
         ) : (
           <QueueView />
         )}

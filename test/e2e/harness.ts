@@ -17,6 +17,7 @@ import { FAST_SCRYPT_FOR_TESTS } from '../../electron/core/register/vault-key';
 import { Workspace } from '../../electron/core/workspace';
 import type { VigilEvent } from '../../shared/domain';
 import { startFakeDatadog, type FakeDatadog, type SearchSignal } from '../fakes/datadog/server';
+import { startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions } from '../fakes/openai/server';
 import { startFakeSplunk, type FakeSplunk } from '../fakes/splunk/server';
 import { FAKE_NOW } from '../fakes/splunk/seed';
 
@@ -43,6 +44,12 @@ export interface HarnessOptions {
    * when the outbox drains and nothing happens behind their back.
    */
   sources?: { signals: number; seed?: number };
+  /**
+   * Start the fake OpenAI-compatible endpoint (key FAKE_OPENAI_KEY unless told otherwise; its
+   * default responder drafts a brief from the fenced evidence). Vigil is not pointed at it: the
+   * tests configure it the way a user would, in Settings → LLM.
+   */
+  openai?: true | FakeOpenAIOptions;
 }
 
 /** The saved search the sources tests point Vigil at. */
@@ -63,6 +70,8 @@ export interface Harness {
   datadog: FakeDatadog | null;
   /** the fake Splunk, when started with `sources` */
   splunk: FakeSplunk | null;
+  /** the fake OpenAI endpoint, when started with `openai` */
+  openai: FakeOpenAI | null;
   /**
    * New signals appear in the fake Datadog (dated within the last minute, so the next sync's window
    * holds them), with prior activity in the fake Splunk for their hosts.
@@ -225,9 +234,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const dir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
   const statePath = join(dir, 'app-state.json');
   let fakes: { datadog: FakeDatadog; splunk: FakeSplunk } | null = null;
+  let openai: FakeOpenAI | null = null;
   const cleanup = async () => {
     await fakes?.datadog.close();
     await fakes?.splunk.close();
+    await openai?.close();
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -241,6 +252,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       writeFileSync(statePath, JSON.stringify({ workspacePath: path, idleLockMinutes: 15 }));
     }
     if (opts.sources) fakes = await startSources(opts.sources);
+    if (opts.openai) openai = await startFakeOpenAI(opts.openai === true ? {} : opts.openai);
     workspace = new Workspace({
       version: appVersion(),
       statePath,
@@ -287,6 +299,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     eventSubscriptions: () => subscriptions.count,
     datadog: fakes?.datadog ?? null,
     splunk: fakes?.splunk ?? null,
+    openai,
     addSignals: (count, seed) => {
       if (!fakes) throw new Error('addSignals needs the harness started with `sources`');
       // Dated within the last minute: after the previous sync's window, inside the next one.

@@ -16,6 +16,9 @@ const K = {
   apiKey: 'llm.api_key',
 } as const;
 
+/** One run at most: beyond this a person should narrow the filter rather than wait. */
+const MAX_RUN = 10_000;
+
 export interface LlmConfig {
   baseUrl: string;
   apiKey: string;
@@ -84,11 +87,15 @@ export class Drafting {
       for (let offset = 0; ; offset += 500) {
         const page = this.reg.queuePage({ filter: { status: ['new'] }, sort: { field: 'finding_id', dir: 'asc' }, offset, limit: 500 });
         out.push(...page.rows.map((r) => Number(r.finding_id.slice(4))));
-        if (page.rows.length < 500 || out.length >= 10_000) return out;
+        if (page.rows.length < 500 || out.length >= MAX_RUN) return out;
       }
     }
+    const first = this.reg.queuePage({ filter: filter ?? {}, sort: { field: 'finding_id', dir: 'asc' }, offset: 0, limit: 1 });
+    if (first.total > MAX_RUN) {
+      throw new VigilError('VALIDATION_FAILED', `${first.total.toLocaleString('en-US')} findings match; one drafting run takes at most ${MAX_RUN.toLocaleString('en-US')}. Narrow the filter.`);
+    }
     const out: number[] = [];
-    for (let offset = 0; offset < 10_000; offset += 500) {
+    for (let offset = 0; offset < MAX_RUN; offset += 500) {
       const page = this.reg.queuePage({ filter: filter ?? {}, sort: { field: 'finding_id', dir: 'asc' }, offset, limit: 500 });
       out.push(...page.rows.map((r) => Number(r.finding_id.slice(4))));
       if (page.rows.length < 500) break;
@@ -104,6 +111,8 @@ export class Drafting {
     const abort = new AbortController();
     this.last = { running: true, total: ids.length, done: 0, drafted: 0, skipped: 0, failed: 0, fellBack: 0, drafter: drafter.identity, error: null };
     const publish = (p: DraftRunProgress) => {
+      // A cancelled run's last word comes from the catch below, with its error set.
+      if (!p.running && abort.signal.aborted) return;
       this.last = { ...p, drafter: drafter.identity, error: null };
       this.deps.emit({ type: 'drafts', status: this.status() });
     };

@@ -3,7 +3,7 @@
 // audit entries commit together or not at all.
 import { blastRadiusText, normalizeSignal, searchableText, type NormalizedSignal } from '../signals/normalize';
 import { VigilError } from '../../../shared/errors';
-import type { Priority, Severity } from '../../../shared/domain';
+import { SEVERITIES, type Priority, type Severity } from '../../../shared/domain';
 import type { AuditCursor, AuditWriter } from './audit';
 import type { DB } from './database';
 import type { FacetDims } from './facet-index';
@@ -46,6 +46,7 @@ export class SignalIngester {
   private readonly insertFts;
   private readonly countFacet;
   private readonly insertEntity;
+  private readonly insertDims;
   private readonly insertQuarantine;
 
   constructor(
@@ -72,6 +73,9 @@ export class SignalIngester {
        VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)`,
     );
     this.insertFts = db.prepare('INSERT INTO finding_fts (rowid, title, body) VALUES (?, ?, ?)');
+    this.insertDims = db.prepare(
+      "INSERT INTO finding_dims (id, status_rank, severity_rank, priority, assignee, mitre_tactic, mitre_technique, technique_parent) VALUES (?, 0, ?, ?, NULL, ?, ?, substr(?, 1, 5))",
+    );
     this.insertEntity = db.prepare('INSERT OR IGNORE INTO finding_entities (finding_id, type, value) VALUES (?, ?, ?)');
     // The only place findings are inserted, so the one place new findings are counted (see 0001).
     this.countFacet = db.prepare(
@@ -155,6 +159,7 @@ export class SignalIngester {
     );
     const findingId = Number(f.lastInsertRowid);
     this.countFacet.run(n.severity, PRIORITY_FOR_SEVERITY[n.severity], tactic ?? '', technique ?? '');
+    this.insertDims.run(findingId, SEVERITIES.indexOf(n.severity), PRIORITY_FOR_SEVERITY[n.severity], tactic, technique, technique);
     result.openedFacets.push(['new', n.severity, PRIORITY_FOR_SEVERITY[n.severity], '', tactic ?? '', technique ?? '']);
     for (const e of n.entities) {
       const { type, value } = splitEntity(e);

@@ -556,14 +556,14 @@ export class Register {
     return db.prepare('SELECT * FROM drafts ORDER BY id DESC LIMIT ? OFFSET ?').all(opts.limit ?? 200, opts.offset ?? 0) as DraftRow[];
   }
 
-  draftTotals(): { count: number; failed: number; tokens_in: number; tokens_out: number; cost_usd: number; latency_avg_ms: number | null } {
+  draftTotals(): { count: number; failed: number; unpriced: number; tokens_in: number; tokens_out: number; cost_usd: number; latency_avg_ms: number | null } {
     const r = this.live()
       .prepare(
-        `SELECT count(*) AS count, sum(error IS NOT NULL) AS failed, coalesce(sum(tokens_in), 0) AS tokens_in, coalesce(sum(tokens_out), 0) AS tokens_out,
+        `SELECT count(*) AS count, sum(error IS NOT NULL) AS failed, sum(error IS NULL AND cost_usd IS NULL) AS unpriced, coalesce(sum(tokens_in), 0) AS tokens_in, coalesce(sum(tokens_out), 0) AS tokens_out,
                 coalesce(sum(cost_usd), 0) AS cost_usd, avg(latency_ms) AS latency_avg_ms FROM drafts`,
       )
-      .get() as { count: number; failed: number | null; tokens_in: number; tokens_out: number; cost_usd: number; latency_avg_ms: number | null };
-    return { ...r, failed: r.failed ?? 0 };
+      .get() as { count: number; failed: number | null; unpriced: number | null; tokens_in: number; tokens_out: number; cost_usd: number; latency_avg_ms: number | null };
+    return { ...r, failed: r.failed ?? 0, unpriced: r.unpriced ?? 0 };
   }
 
   /** The brief the finding currently shows: its newest successful draft. */

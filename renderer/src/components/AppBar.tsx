@@ -1,10 +1,12 @@
-// The top bar of an unlocked workspace: where you are (Queue, Settings), the Datadog sync (start,
-// progress, cancel, resume) and the way to the connection settings (the gear). `g q` / `g s` switch screens.
+// The top bar of an unlocked workspace: where you are (Queue, Drafts, Settings), a drafting run's
+// progress (with Stop), the Datadog sync (start, progress, cancel, resume) and the way to the
+// connection settings. `g q` / `g d` / `g s` switch screens.
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import AutoAwesomeOutlined from '@mui/icons-material/AutoAwesomeOutlined';
 import ListAltOutlined from '@mui/icons-material/ListAltOutlined';
 import SettingsOutlined from '@mui/icons-material/SettingsOutlined';
 import ShieldOutlined from '@mui/icons-material/ShieldOutlined';
@@ -16,6 +18,7 @@ import type { SyncStatus } from '../../../shared/domain';
 import { formatCount } from '../lib/format';
 import { isTypingTarget } from '../lib/isTypingTarget';
 import { useAppStore, type AppView } from '../stores/appStore';
+import { draftProgressText, useDraftStore } from '../stores/draftStore';
 import { useSyncStore } from '../stores/syncStore';
 
 export const APP_BAR_HEIGHT = 40;
@@ -44,6 +47,7 @@ function useGoKeys(show: (v: AppView) => void) {
       if (!armed) return;
       if (e.key === 's') show('settings');
       else if (e.key === 'q') show('queue');
+      else if (e.key === 'd') show('drafts');
       else return;
       e.preventDefault();
     };
@@ -103,6 +107,33 @@ function SyncControl() {
   );
 }
 
+/** A drafting run in progress: done / total and the outcome counts so far, and Stop. */
+function DraftProgress() {
+  const status = useDraftStore((s) => s.status);
+  const busy = useDraftStore((s) => s.busy);
+  const cancel = useDraftStore((s) => s.cancel);
+  if (!status?.running) return null;
+  const pct = status.total > 0 ? Math.round((100 * status.done) / status.total) : 0;
+  return (
+    <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, pr: 1, mr: 0.5, borderRight: 1, borderColor: 'divider' }} data-testid="drafts-running">
+      <Tooltip title={status.drafter ? `Drafting with ${status.drafter}` : 'Drafting'}>
+        <AutoAwesomeOutlined sx={{ fontSize: 16, color: 'secondary.main' }} />
+      </Tooltip>
+      <Box sx={{ width: 72 }}>
+        <LinearProgress variant="determinate" value={pct} color="secondary" aria-label="Drafting progress" sx={{ height: 4, borderRadius: 2 }} />
+      </Box>
+      <Typography variant="body2" sx={{ fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }} data-testid="drafts-progress" aria-live="polite">
+        {draftProgressText(status)}
+      </Typography>
+      <Tooltip title="Stop drafting: what is drafted stays">
+        <Button color="inherit" variant="outlined" startIcon={<StopOutlined />} onClick={() => void cancel()} disabled={busy === 'cancel'} data-testid="drafts-stop">
+          Stop
+        </Button>
+      </Tooltip>
+    </Box>
+  );
+}
+
 export function AppBar() {
   const view = useAppStore((s) => s.view);
   const show = useAppStore((s) => s.show);
@@ -146,9 +177,11 @@ export function AppBar() {
       </Typography>
       <Box component="nav" aria-label="Screens" sx={{ display: 'flex', gap: 0.5 }}>
         {nav('queue', 'Queue', <ListAltOutlined />, 'q', 'nav-queue')}
+        {nav('drafts', 'Drafts', <AutoAwesomeOutlined />, 'd', 'nav-drafts')}
         {nav('settings', 'Settings', <SettingsOutlined />, 's', 'nav-settings')}
       </Box>
       <Box sx={{ flex: 1 }} />
+      <DraftProgress />
       <SyncControl />
       {sync?.running && (
         <LinearProgress

@@ -1,10 +1,11 @@
 // One subscription to core events for the whole app. A vault event (idle lock, lock from the menu
 // or another window) replaces the status, which switches the view; sync, outbox and connectivity
-// events feed the app bar and status bar; a findings event (a sync or a Splunk context run changed
+// events (and drafting runs) feed the app bar and status bar; a findings event (a sync or a Splunk context run changed
 // findings) refreshes the queue and the open finding.
 import { useEffect } from 'react';
 import { onVigilEvent } from '../api/client';
 import { useAppStore } from '../stores/appStore';
+import { useDraftStore } from '../stores/draftStore';
 import { useFindingStore } from '../stores/findingStore';
 import { useOutboxStore } from '../stores/outboxStore';
 import { scheduleQueueRefresh } from '../stores/queueStore';
@@ -26,6 +27,9 @@ export function useVigilEvents(): void {
             break;
           case 'sync':
             useSyncStore.getState().apply(event.status);
+            break;
+          case 'drafts':
+            if (unlocked()) useDraftStore.getState().apply(event.status);
             break;
           case 'outbox':
             useAppStore.getState().setOutbox(event.status);

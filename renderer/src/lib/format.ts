@@ -37,3 +37,19 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
 }
+
+/** A draft's price: "$0.00042", "$1.27"; null is a model without a known price. */
+export function formatUsd(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined) return 'unknown price';
+  if (usd === 0) return '$0';
+  if (usd < 0.000001) return '<$0.000001';
+  if (usd < 0.01) return `$${usd.toPrecision(2)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** 340 → "340 ms", 12_400 → "12.4 s". */
+export function formatLatency(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}

@@ -1,11 +1,11 @@
 // App-level facts for the status bar: version, connectivity, outbox, ATT&CK version; and which
-// screen of the unlocked workspace is showing (the queue or the connection settings).
+// screen of the unlocked workspace is showing (the queue, the drafts or the connection settings).
 import { create } from 'zustand';
 import type { AppInfo, Connectivity, OutboxStatus } from '../../../shared/domain';
 import { call } from '../api/client';
 import { reportError } from './noticeStore';
 
-export type AppView = 'queue' | 'settings';
+export type AppView = 'queue' | 'drafts' | 'settings';
 
 interface AppState {
   info: AppInfo | null;

@@ -1,18 +1,17 @@
-// Connection settings for Datadog and Splunk. Secrets go one way: the forms send them to the core,
+// Connection settings for Datadog, Splunk and the LLM that drafts briefs. Secrets go one way: the forms send them to the core,
 // which keeps them in the encrypted register and only ever answers has*/"stored" flags. Each
 // source keeps its own busy state, last error (shown beside its form) and last test report.
 import { create } from 'zustand';
-import type { ConnectionReport, SaveDatadogInput, SaveSplunkInput, SourcesSettings } from '../../../shared/domain';
+import type { ConnectionReport, SaveDatadogInput, SaveLlmInput, SaveSplunkInput, SourcesSettings } from '../../../shared/domain';
 import { call, toClientError, type VigilClientError } from '../api/client';
 import { useAppStore } from './appStore';
 import { reportError } from './noticeStore';
 
 export type Source = 'datadog' | 'splunk';
+/** A settings card: the two sources, and the LLM that drafts briefs. */
+export type Card = Source | 'llm';
 
-interface PerSource<T> {
-  datadog: T;
-  splunk: T;
-}
+type PerSource<T> = Record<Card, T>;
 
 interface SettingsState {
   settings: SourcesSettings | null;
@@ -24,18 +23,19 @@ interface SettingsState {
   load: () => Promise<void>;
   saveDatadog: (input: SaveDatadogInput) => Promise<boolean>;
   saveSplunk: (input: SaveSplunkInput) => Promise<boolean>;
+  saveLlm: (input: SaveLlmInput) => Promise<boolean>;
   test: (source: Source) => Promise<void>;
-  clearError: (source: Source) => void;
+  clearError: (card: Card) => void;
   reset: () => void;
 }
 
-const none = <T,>(v: T): PerSource<T> => ({ datadog: v, splunk: v });
+const none = <T,>(v: T): PerSource<T> => ({ datadog: v, splunk: v, llm: v });
 
 export const useSettingsStore = create<SettingsState>()((set, get) => {
-  const patch = <K extends 'busy' | 'errors' | 'reports'>(key: K, source: Source, value: SettingsState[K][Source]) =>
+  const patch = <K extends 'busy' | 'errors' | 'reports'>(key: K, source: Card, value: SettingsState[K][Card]) =>
     set((s) => ({ [key]: { ...s[key], [source]: value } }) as unknown as Pick<SettingsState, K>);
 
-  async function save(source: Source, fn: () => Promise<SourcesSettings>): Promise<boolean> {
+  async function save(source: Card, fn: () => Promise<SourcesSettings>): Promise<boolean> {
     if (get().busy[source]) return false;
     patch('busy', source, 'save');
     patch('errors', source, null);
@@ -63,13 +63,14 @@ export const useSettingsStore = create<SettingsState>()((set, get) => {
     load: async () => {
       try {
         const settings = await call('settings.get', {});
-        set((s) => ({ settings, versions: { datadog: s.versions.datadog + 1, splunk: s.versions.splunk + 1 } }));
+        set((s) => ({ settings, versions: { datadog: s.versions.datadog + 1, splunk: s.versions.splunk + 1, llm: s.versions.llm + 1 } }));
       } catch (e) {
         reportError(e);
       }
     },
     saveDatadog: (input) => save('datadog', () => call('settings.saveDatadog', input)),
     saveSplunk: (input) => save('splunk', () => call('settings.saveSplunk', input)),
+    saveLlm: (input) => save('llm', () => call('settings.saveLlm', input)),
     test: async (source) => {
       if (get().busy[source]) return;
       patch('busy', source, 'test');

@@ -2,7 +2,8 @@
 import { m0001 } from './0001-initial';
 import { m0002 } from './0002-sources';
 import { m0003 } from './0003-drafting';
+import { m0004 } from './0004-finding-dims';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004];
 export type { Migration };

@@ -1,4 +1,4 @@
-// The finding an analyst opened (Enter or double-click): triage and the decision at the top, the
+// The finding an analyst opened (Enter or double-click): triage, the drafted brief and the decision at the top, the
 // evidence (Splunk context, notes, the signal) below, and how it got here (history) at the end. A side panel rather than a route,
 // so the queue and its scroll position stay put while reading.
 import Box from '@mui/material/Box';
@@ -18,6 +18,7 @@ import { StatusLabel } from '../../components/StatusLabel';
 import { formatTimeSeconds } from '../../lib/format';
 import { useFindingStore } from '../../stores/findingStore';
 import { MONO_FONT } from '../../theme';
+import { BriefSection } from './BriefSection';
 import { ContextSection } from './ContextSection';
 import { HistoryTable } from './HistoryTable';
 import { NotesSection, OtherEvidenceSection } from './NotesSection';
@@ -178,6 +179,7 @@ export function FindingDetailPanel() {
           {/* Keyed by the stored values: once they change (here or elsewhere) the form starts from them;
               other background changes (a Splunk run) leave an edit in progress alone. */}
           <TriageSection key={`${detail.finding.finding_id}|${detail.finding.status}|${detail.finding.priority}|${detail.finding.assignee ?? ''}`} f={detail.finding} />
+          <BriefSection detail={detail} />
           <Decision f={detail.finding} />
           <ContextSection detail={detail} />
           <NotesSection key={detail.finding.finding_id} evidence={detail.evidence} hasCase={detail.datadogCase !== null} />

@@ -22,13 +22,13 @@ function scoreColor(score: number): 'error' | 'warning' | 'info' | 'success' {
   return 'success';
 }
 
-export function RiskScore({ score, factors }: { score: number | null; factors: Record<string, number> | null }) {
+export function RiskScore({ score, factors, formula = RISK_FORMULA, testId = 'risk-score' }: { score: number | null; factors: Record<string, number> | null; formula?: string; testId?: string }) {
   if (score === null) return <Missing>not scored yet</Missing>;
   const entries = Object.entries(factors ?? {}).sort(
     ([a], [b]) => (FACTOR_ORDER.indexOf(a) + 1 || 99) - (FACTOR_ORDER.indexOf(b) + 1 || 99),
   );
   return (
-    <Box data-testid="risk-score">
+    <Box data-testid={testId}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, mb: 0.75 }}>
         <Typography component="span" sx={{ fontSize: '1.125rem', fontWeight: 700, fontVariantNumeric: 'tabular-nums', minWidth: 28 }}>
           {score}
@@ -53,7 +53,7 @@ export function RiskScore({ score, factors }: { score: number | null; factors: R
         </Box>
       )}
       <Typography variant="caption" component="p" color="text.secondary" sx={{ mt: 0.75, fontFamily: MONO_FONT, fontSize: '0.625rem' }}>
-        {RISK_FORMULA}
+        {formula}
       </Typography>
     </Box>
   );

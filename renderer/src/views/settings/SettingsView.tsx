@@ -1,4 +1,5 @@
-// Settings of the open workspace: the Datadog and Splunk connections, side by side. Everything
+// Settings of the open workspace: the Datadog, Splunk and LLM connections side by side, and the
+// ATT&CK catalog. Everything
 // here is stored in the workspace itself (encrypted), so another workspace has its own.
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -8,7 +9,9 @@ import ArrowBackOutlined from '@mui/icons-material/ArrowBackOutlined';
 import { useEffect } from 'react';
 import { useAppStore } from '../../stores/appStore';
 import { useSettingsStore } from '../../stores/settingsStore';
+import { AttackCard } from './AttackCard';
 import { DatadogCard } from './DatadogCard';
+import { LlmCard } from './LlmCard';
 import { SplunkCard } from './SplunkCard';
 
 export function SettingsView() {
@@ -42,6 +45,8 @@ export function SettingsView() {
             {/* Remounted when the core answers with a source's new settings: the forms start from what is stored. */}
             <DatadogCard key={`datadog-${versions.datadog}`} settings={settings.datadog} />
             <SplunkCard key={`splunk-${versions.splunk}`} settings={settings.splunk} />
+            <LlmCard key={`llm-${versions.llm}`} settings={settings.llm} />
+            <AttackCard />
           </Box>
         ) : (
           <Box sx={{ display: 'grid', placeItems: 'center', py: 6 }}>

@@ -12,21 +12,25 @@ export interface SourceCardProps {
   description: ReactNode;
   testId: string;
   children: ReactNode;
+  /** replaces the Configured / Not configured chip */
+  badge?: ReactNode;
 }
 
-export function SourceCard({ title, configured, description, testId, children }: SourceCardProps) {
+export function SourceCard({ title, configured, description, testId, children, badge }: SourceCardProps) {
   return (
     <Paper variant="outlined" component="section" aria-label={`${title} connection`} data-testid={testId} sx={{ p: 2, minWidth: 0 }}>
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, mb: 0.5 }}>
         <Typography variant="h3" component="h2" sx={{ flex: 1 }}>
           {title}
         </Typography>
+        {badge !== undefined ? badge : (
         <Chip
           label={configured ? 'Configured' : 'Not configured'}
           color={configured ? 'success' : 'default'}
           variant="outlined"
           data-testid="source-state"
         />
+        )}
       </Box>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
         {description}

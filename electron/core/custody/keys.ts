@@ -1,0 +1,136 @@
+// Ed25519 analyst keys. The private half exists only as PKCS#8 DER bytes destined for the encrypted
+// register (SQLCipher, unlocked by the vault key); it never goes into a roster, a signed document, a
+// log line or an IPC reply. Holders therefore redact it from JSON and from util.inspect, so the
+// usual accidents (logging the object, returning it from a handler, snapshotting it in a test) leak
+// nothing.
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { inspect } from 'node:util';
+import { VigilError } from '../../../shared/errors';
+import { fromBase64url, toBase64url } from './base64url';
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './schemas';
+
+export const ALGORITHM = 'Ed25519' as const;
+
+export class AnalystKey {
+  /** 'ed25519:' + the first 16 hex digits of sha256(raw public key) */
+  readonly keyId: string;
+  /** the raw 32-byte public key, base64url */
+  readonly publicKey: string;
+  /**
+   * Non-enumerable, so a spread, Object.keys, structuredClone or a JSON serialiser that skips
+   * toJSON all drop it instead of copying it somewhere it does not belong.
+   */
+  declare readonly privateKeyPkcs8: Buffer;
+
+  constructor(privateKeyPkcs8: Buffer) {
+    const priv = privateKeyObject(privateKeyPkcs8);
+    this.publicKey = exportPublicKeyObject(createPublicKey(priv));
+    this.keyId = keyIdFor(this.publicKey);
+    Object.defineProperty(this, 'privateKeyPkcs8', { value: privateKeyPkcs8, enumerable: false, writable: false, configurable: false });
+  }
+
+  toJSON(): { keyId: string; publicKey: string } {
+    return { keyId: this.keyId, publicKey: this.publicKey };
+  }
+
+  [inspect.custom](): string {
+    return `AnalystKey { keyId: '${this.keyId}', publicKey: '${this.publicKey}', privateKeyPkcs8: [redacted] }`;
+  }
+}
+
+export function generateAnalystKey(): AnalystKey {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return new AnalystKey(privateKey.export({ format: 'der', type: 'pkcs8' }));
+}
+
+/** Rebuild the holder from the bytes the register stored. Refuses anything but an Ed25519 key. */
+export function analystKeyFromPkcs8(privateKeyPkcs8: Buffer): AnalystKey {
+  return new AnalystKey(privateKeyPkcs8);
+}
+
+/** Either form callers hold a private key in. */
+export type PrivateKeyInput = Buffer | { readonly privateKeyPkcs8: Buffer };
+
+export function pkcs8Of(key: PrivateKeyInput): Buffer {
+  return Buffer.isBuffer(key) ? key : key.privateKeyPkcs8;
+}
+
+export function keyIdFor(publicKey: string | Uint8Array): string {
+  const raw = typeof publicKey === 'string' ? exportRawPublicKey(publicKey) : checkedRaw(publicKey);
+  return 'ed25519:' + createHash('sha256').update(raw).digest('hex').slice(0, 16);
+}
+
+/** Raw 32 bytes (from another tool, a QR code, a hardware token) → Vigil's text form. */
+export function importRawPublicKey(raw: Uint8Array): string {
+  return toBase64url(checkedRaw(raw));
+}
+
+/** Vigil's text form → the raw 32 bytes. */
+export function exportRawPublicKey(publicKey: string): Buffer {
+  const raw = fromBase64url(publicKey, PUBLIC_KEY_BYTES);
+  if (!raw) throw new VigilError('VALIDATION_FAILED', 'A public key is 32 bytes in unpadded base64url (43 characters).');
+  return raw;
+}
+
+/** The public key that belongs to a private key, e.g. to match a stored key with its roster entry. */
+export function publicKeyOf(privateKey: PrivateKeyInput): string {
+  return exportPublicKeyObject(createPublicKey(privateKeyObject(pkcs8Of(privateKey))));
+}
+
+/** Detached Ed25519 signature over the bytes, base64url. */
+export function signBytes(privateKey: PrivateKeyInput, bytes: Uint8Array): string {
+  return toBase64url(sign(null, bytes, privateKeyObject(pkcs8Of(privateKey))));
+}
+
+/**
+ * True only for a genuine signature. Never throws: a malformed key or signature is simply not a
+ * valid signature, and verifiers report their own precise reason around this answer.
+ */
+export function verifyBytes(publicKey: string, bytes: Uint8Array, signature: string): boolean {
+  const sig = fromBase64url(signature, SIGNATURE_BYTES);
+  if (!sig) return false;
+  let key: KeyObject;
+  try {
+    key = publicKeyObject(publicKey);
+  } catch {
+    return false;
+  }
+  try {
+    return verify(null, bytes, key, sig);
+  } catch {
+    return false;
+  }
+}
+
+function checkedRaw(raw: Uint8Array): Buffer {
+  if (raw.byteLength !== PUBLIC_KEY_BYTES) {
+    throw new VigilError('VALIDATION_FAILED', `An Ed25519 public key is ${PUBLIC_KEY_BYTES} bytes, not ${raw.byteLength}.`);
+  }
+  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+}
+
+function publicKeyObject(publicKey: string): KeyObject {
+  exportRawPublicKey(publicKey);
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' });
+}
+
+function exportPublicKeyObject(key: KeyObject): string {
+  const x = key.export({ format: 'jwk' }).x;
+  if (typeof x !== 'string') throw new VigilError('INTERNAL', 'Could not export the Ed25519 public key.');
+  return x;
+}
+
+function privateKeyObject(pkcs8: Buffer): KeyObject {
+  if (!Buffer.isBuffer(pkcs8)) throw new VigilError('VALIDATION_FAILED', 'A private key is handled only as PKCS#8 DER bytes.');
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+  } catch {
+    // No cause attached: an OpenSSL error about a key is not something to carry into logs.
+    throw new VigilError('VALIDATION_FAILED', 'The private key is not a readable PKCS#8 key.');
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new VigilError('VALIDATION_FAILED', `The private key is ${key.asymmetricKeyType ?? 'of an unknown type'}, not Ed25519.`);
+  }
+  return key;
+}

@@ -1,0 +1,241 @@
+// Drafting briefs in real Chromium against the real core: the offline drafter on the demo
+// workspace ("Draft now" on a new finding), then an LLM configured in Settings (the fake
+// OpenAI-compatible endpoint) drafting the selected finding, the Drafts panel with its cost, and a
+// run over every new finding with its progress and closing message. The tests share one workspace
+// and run in order, each starting where the previous one left it.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from '@playwright/test';
+import { FAKE_OPENAI_KEY, FAKE_OPENAI_MODEL } from '../fakes/openai/server';
+import { expect, test } from './fixtures';
+import type { Harness } from './harness';
+
+const PASSPHRASE = 'correct horse battery staple';
+const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../test-results');
+const OFFLINE = 'vigil/offline-drafter@2';
+const LLM = `vigil/llm-drafter@p1 (${FAKE_OPENAI_MODEL})`;
+
+test.use({ harnessOptions: { demoSignals: 200, openai: true } });
+test.describe.configure({ mode: 'serial' });
+
+function watchPage(page: Page): { problems: string[] } {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    const text = m.text();
+    if (/frame-ancestors/.test(text)) return;
+    if (m.type() === 'error' || /Refused to|Content Security Policy/i.test(text)) problems.push(`console.${m.type()}: ${text}`);
+  });
+  return { problems };
+}
+
+function fakeOpenAI(h: Harness) {
+  if (!h.openai) throw new Error('this spec needs the harness started with `openai`');
+  return h.openai;
+}
+
+const dataRows = (page: Page) => page.getByTestId('queue-grid').locator('[role="row"][data-finding-id]');
+
+/** The demo workspace on first use, else unlock it; ends on the queue. */
+async function openApp(page: Page): Promise<void> {
+  await page.goto('/');
+  const welcome = page.getByTestId('welcome-view');
+  const unlock = page.getByTestId('unlock-view');
+  const queue = page.getByTestId('queue-view');
+  await expect(welcome.or(unlock).or(queue)).toBeVisible();
+  if (await welcome.isVisible()) {
+    await page.getByTestId('new-passphrase').fill(PASSPHRASE);
+    await page.getByTestId('confirm-passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Open demo workspace' }).click();
+  } else if (await unlock.isVisible()) {
+    await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
+    await page.keyboard.press('Enter');
+  }
+  await expect(queue).toBeVisible({ timeout: 45_000 });
+  await expect(dataRows(page).first()).toBeVisible();
+}
+
+/** Show only the findings with this status (the facet menu), or all of them (null). */
+async function filterStatus(page: Page, status: string | null): Promise<void> {
+  if (status === null) {
+    await page.getByTestId('clear-filters').click();
+    return;
+  }
+  await page.getByTestId('filter-status').getByRole('combobox').click();
+  await page.getByRole('option').and(page.locator(`[data-value="${status}"]`)).click();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('listbox')).toHaveCount(0);
+  await expect(dataRows(page).first().locator('[data-col="status"]')).toHaveText(status);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  await page.mouse.move(5, 300);
+  await page.screenshot({ path: resolve(RESULTS_DIR, name), fullPage: true });
+}
+
+test('the offline drafter drafts a new finding: Draft now shows its brief with verified claims', async ({ page }) => {
+  const watch = watchPage(page);
+  await openApp(page);
+  await filterStatus(page, 'new');
+  const row = dataRows(page).first();
+  const id = (await row.getAttribute('data-finding-id'))!;
+  await row.dblclick();
+  const detail = page.getByTestId('finding-detail');
+  await expect(detail.getByTestId('detail-finding-id')).toHaveText(id);
+
+  const brief = detail.getByTestId('brief-section');
+  await expect(brief.getByTestId('brief-empty')).toContainText('Not drafted yet');
+  await brief.getByTestId('brief-draft-now').click();
+
+  // The run ends with a message, the finding reloads with its brief and is "drafted".
+  await expect(page.getByTestId('notice')).toContainText(`Drafted 1 of 1 finding by ${OFFLINE}`);
+  await expect(brief.getByTestId('brief-technique')).toHaveText(/^T\d{4}(\.\d{3})? \S/);
+  await expect(brief.getByTestId('brief-drafter')).toHaveText(OFFLINE);
+  await expect(brief.getByTestId('brief-drafted-by')).toContainText('$0');
+  await expect(brief.getByTestId('brief-confidence')).toContainText(/\d+%/);
+  await expect(brief.getByTestId('brief-action-kind')).toHaveText(/escalate|contain|investigate|suppress|close/);
+  await expect(brief.getByTestId('brief-risk')).toContainText('risk = round(');
+  const claims = brief.getByTestId('claim');
+  await expect(claims.first()).toBeVisible();
+  // The offline drafter only says what the signal shows: every claim resolves to its evidence.
+  for (const c of await claims.all()) {
+    await expect(c).toHaveAttribute('data-verified', 'true');
+    await expect(c.getByTestId('claim-marker')).toHaveText('✓ verified');
+    await expect(c.getByTestId('claim-evidence').first()).toBeVisible();
+  }
+  await expect(brief.getByTestId('brief-attempt')).toHaveCount(1);
+  await expect(detail.getByTestId('triage-status')).toHaveText('drafted');
+  await expect(detail.getByTestId('decision')).toContainText(OFFLINE);
+  await brief.scrollIntoViewIfNeeded();
+  await shot(page, 'finding-brief-offline.png');
+  expect(watch.problems).toEqual([]);
+});
+
+test('an LLM configured in Settings drafts the selected finding; the Drafts panel lists it with its cost', async ({ page, harness }) => {
+  const watch = watchPage(page);
+  const fake = fakeOpenAI(harness);
+  await openApp(page);
+
+  // Settings → LLM: the fake endpoint, its model and key. The key is stored, never shown again.
+  await page.getByTestId('nav-settings').click();
+  const card = page.getByTestId('llm-card');
+  await expect(card.getByTestId('source-state')).toHaveText('Offline drafter');
+  await expect(card).toContainText('the offline drafter writes the drafts');
+  await expect(card).toContainText('keeps it on site');
+  await card.getByTestId('llm-base-url').fill(fake.url);
+  await expect(card.getByTestId('llm-endpoint-locality')).toHaveText('on site');
+  await card.getByTestId('llm-model').fill(FAKE_OPENAI_MODEL);
+  await card.getByTestId('llm-api-key').fill(FAKE_OPENAI_KEY);
+  await card.getByTestId('llm-save').click();
+  await expect(card.getByTestId('source-state')).toHaveText('LLM configured');
+  await expect(card.getByTestId('llm-api-key-stored')).toBeVisible();
+  await expect(card.getByTestId('llm-api-key')).toHaveValue('');
+  await expect(card.getByTestId('llm-base-url')).toHaveValue(fake.url);
+  await expect(card.getByTestId('llm-drafter-in-use')).toHaveText(`Drafting with ${FAKE_OPENAI_MODEL} at ${fake.url}`);
+  expect(await page.content()).not.toContain(FAKE_OPENAI_KEY);
+
+  // The harness has no file dialog: importing an ATT&CK bundle says it needs the desktop app.
+  const attack = page.getByTestId('attack-card');
+  await expect(attack.getByTestId('attack-version')).toHaveText(/^ATT&CK v\d+/);
+  await attack.getByTestId('attack-import').click();
+  await expect(attack.getByTestId('form-error')).toContainText('needs the desktop app');
+  await expect(attack.getByTestId('form-error')).toContainText('VALIDATION_FAILED');
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, 'settings-llm.png');
+
+  // Back to the queue: select a new finding, open it, Draft → Draft selected.
+  await page.getByTestId('nav-queue').click();
+  await filterStatus(page, 'new');
+  const row = dataRows(page).first();
+  const id = (await row.getAttribute('data-finding-id'))!;
+  await row.dblclick();
+  const detail = page.getByTestId('finding-detail');
+  await expect(detail.getByTestId('detail-finding-id')).toHaveText(id);
+  await page.getByTestId('draft-menu-button').click();
+  await expect(page.getByTestId('draft-selected')).toContainText(id);
+  await page.getByTestId('draft-selected').click();
+
+  await expect(page.getByTestId('notice')).toContainText(`Drafted 1 of 1 finding by ${LLM}`);
+  const brief = detail.getByTestId('brief-section');
+  await expect(brief.getByTestId('brief-drafter')).toHaveText(LLM);
+  await expect(brief.getByTestId('brief-technique')).toHaveText(/^T\d{4}(\.\d{3})? \S/);
+  await expect(brief.getByTestId('claim').first()).toBeVisible();
+  await expect(brief.getByTestId('brief-draft-cost')).toContainText(/\d+ in \/ \d+ out tokens · \$0\.\d+/);
+  expect(fake.chatRequests().length).toBeGreaterThanOrEqual(1);
+  expect(fake.chatRequests().at(-1)?.authorization).toBe(`Bearer ${FAKE_OPENAI_KEY}`);
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await brief.scrollIntoViewIfNeeded();
+  await shot(page, 'finding-brief.png');
+
+  // The Drafts panel (g d): newest first, with tokens and a price; the totals count both drafts.
+  await page.keyboard.press('g');
+  await page.keyboard.press('d');
+  const panel = page.getByTestId('drafts-view');
+  await expect(panel).toBeVisible();
+  const first = panel.getByTestId('draft-row').first();
+  await expect(first).toHaveAttribute('data-finding-id', id);
+  await expect(first.locator('[data-col="drafter"]')).toHaveText(LLM);
+  await expect(first.locator('[data-col="model"]')).toHaveText(FAKE_OPENAI_MODEL);
+  await expect(first.locator('[data-col="tokens-in"]')).toHaveText(/^[\d,]+$/);
+  await expect(first.locator('[data-col="cost"]')).toHaveText(/^\$0\.\d+$/);
+  await expect(panel.getByTestId('draft-row').nth(1).locator('[data-col="drafter"]')).toHaveText(OFFLINE);
+  await expect(panel.getByTestId('drafts-total-count')).toHaveText('2');
+  await expect(panel.getByTestId('drafts-total-failed')).toHaveText('0');
+  await expect(panel.getByTestId('drafts-total-tokens-in')).not.toHaveText('0');
+  await expect(panel.getByTestId('drafts-total-cost')).toHaveText(/^\$0\.\d+$/);
+  await shot(page, 'drafts-panel.png');
+
+  // A finding id opens it in the queue's detail panel.
+  await first.getByTestId('draft-finding').click();
+  await expect(page.getByTestId('queue-view')).toBeVisible();
+  await expect(detail.getByTestId('detail-finding-id')).toHaveText(id);
+  expect(watch.problems).toEqual([]);
+});
+
+test('Draft new findings runs over every new finding with progress, then says how it went', async ({ page, harness }) => {
+  const watch = watchPage(page);
+  const fake = fakeOpenAI(harness);
+  await openApp(page);
+  await filterStatus(page, 'new');
+  const count = page.getByTestId('queue-count');
+  await expect(count).toHaveText(/^\d+ findings$/);
+  const pending = Number((await count.innerText()).split(' ')[0]);
+  expect(pending).toBeGreaterThan(10);
+
+  // "Draft all matching the filter" asks first, with the count.
+  await page.getByTestId('draft-menu-button').click();
+  await page.getByTestId('draft-filter').click();
+  const confirm = page.getByTestId('draft-confirm');
+  await expect(confirm).toContainText(`Draft ${pending} findings?`);
+  await expect(confirm).toContainText('status: new');
+  await confirm.getByRole('button', { name: 'Keep as is' }).click();
+  await expect(confirm).toHaveCount(0);
+
+  // Each answer takes a moment, so the progress can be seen.
+  fake.script.use(async () => {
+    await new Promise((r) => setTimeout(r, 250));
+    return undefined;
+  });
+  try {
+    await page.getByTestId('draft-menu-button').click();
+    await page.getByTestId('draft-new').click();
+    const progress = page.getByTestId('drafts-progress');
+    await expect(progress).toContainText(new RegExp(`^\\d+ / ${pending} · \\d+ drafted`));
+    await expect(page.getByTestId('drafts-stop')).toBeVisible();
+    await expect(page.getByTestId('draft-menu-button')).toBeDisabled();
+    await expect(progress).toContainText(/^([1-9]\d*) \/ /);
+    await shot(page, 'drafts-progress.png');
+    await expect(page.getByTestId('notice')).toContainText(`Drafted ${pending} of ${pending} findings by ${LLM}`, { timeout: 30_000 });
+    await expect(page.getByTestId('drafts-running')).toHaveCount(0);
+  } finally {
+    fake.script.reset();
+  }
+  // Nothing is new any more: the queue (still filtered on "new") is empty.
+  await expect(count).toHaveText('0 findings');
+  await filterStatus(page, null);
+  await page.getByTestId('nav-drafts').click();
+  await expect(page.getByTestId('drafts-total-count')).toHaveText(String(pending + 2));
+  expect(watch.problems).toEqual([]);
+});
