@@ -270,6 +270,21 @@ test('locks from the status bar and unlocks with the passphrase', async ({ page 
   expect(watch.problems).toEqual([]);
 });
 
+test('the idle lock time is set in Settings and shown in the status bar', async ({ page, harness }) => {
+  const watch = watchPage(page);
+  await openQueue(page);
+  await page.getByTestId('nav-settings').click();
+  const minutes = page.getByTestId('idle-lock-minutes');
+  await minutes.fill('0');
+  await expect(page.getByTestId('idle-lock-save')).toBeDisabled();
+  await minutes.fill('30');
+  await page.getByTestId('idle-lock-save').click();
+  await expect(page.getByTestId('security-card')).toContainText('Now: 30 minutes.');
+  await expect(page.getByTestId('status-lock')).toHaveAttribute('aria-label', /Locks after 30 minutes/);
+  expect(harness.workspace.status().idleLockMinutes).toBe(30);
+  expect(watch.problems).toEqual([]);
+});
+
 test('a lock from elsewhere (idle timer, another window) switches to the Unlock view', async ({ page, harness }) => {
   const before = harness.eventSubscriptions();
   await openQueue(page);

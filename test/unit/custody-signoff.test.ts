@@ -155,8 +155,11 @@ describe('signoffPayload: canonical bytes', () => {
     expect(() => signoffPayload(input({ evidence: [...evidenceNow, evidenceNow[0]!] }))).toThrow(/evidence 3 twice/);
     try {
       signoffPayload(input({ workspace_id: 'nope' }));
+      expect.unreachable();
     } catch (e) {
+      expect(e).toBeInstanceOf(VigilError);
       expect((e as VigilError).code).toBe('VALIDATION_FAILED');
+      expect((e as VigilError).message).toMatch(/^The sign-off is invalid: workspace_id: a workspace id is a lower-case UUID\.$/);
     }
   });
 });

@@ -12,10 +12,10 @@ import { VigilError } from '../../../shared/errors';
 import { Severity } from '../../../shared/severity';
 import { ActionId, approvalPayload, signApproval, verifyApproval, type ApprovalPayload } from './approval';
 import { keyIdFor, publicKeyOf, type PrivateKeyInput } from './keys';
-import { approvalDeadlineMs, APPROVER_ROLES, Danger, mayApprove, mayRequest } from './policy';
+import { approvalDeadlineMs, APPROVER_ROLES, CLOCK_SKEW_MS, Danger, mayApprove, mayRequest } from './policy';
 import { findKey, keyValidAt, type Roster } from './roster';
 import { describeIssues, Handle, IsoTime, KeyId, ms, parseOrThrow, Sha256Hex, toMs, WorkspaceId, type Instant } from './schemas';
-import { openSigned, parseJson, refuse, sha256Hex, signatureSha256, signCanonical, utf8, type Refusal, type SignedRecord } from './signed-record';
+import { openSigned, parseJson, refuse, sha256Hex, signatureSha256, signCanonical, trySignatureSha256, utf8, type Refusal, type SignedRecord } from './signed-record';
 
 export { APPROVAL_DEADLINE_MINUTES } from './policy';
 
@@ -206,7 +206,7 @@ export function verifyApprovalRequest(file: unknown, roster: Roster, opts: Verif
   if (opts.signoff) {
     const so = parseJson(opts.signoff.payload);
     const body = so.ok && typeof so.value === 'object' && so.value !== null ? (so.value as { finding_id?: unknown; workspace_id?: unknown }) : {};
-    if (signatureSha256(opts.signoff.signature) !== req.signoff_signature_sha256 || body.finding_id !== req.finding_id || body.workspace_id !== req.workspace_id) {
+    if (trySignatureSha256(opts.signoff.signature) !== req.signoff_signature_sha256 || body.finding_id !== req.finding_id || body.workspace_id !== req.workspace_id) {
       return at('request', refuse('signoff_mismatch', `The request does not build on the current sign-off of ${req.finding_id}.`));
     }
   }
@@ -236,6 +236,10 @@ export function verifyApprovalRequest(file: unknown, roster: Roster, opts: Verif
   ];
   for (const [field, got, want] of mirrored) {
     if (got !== want) return at('approval', refuse('approval_mismatch', `The approval's ${field} does not match the request it answers.`));
+  }
+  // The approval hashes the request, so it cannot predate it; an earlier date is a backdated key.
+  if (ms(ap.approved_at) < ms(req.requested_at) - CLOCK_SKEW_MS) {
+    return at('approval', refuse('approval_mismatch', `The approval is dated ${ap.approved_at}, before the request (${req.requested_at}).`));
   }
   return { valid: true, state: 'approved', request: req, approval: ap, requester: req.requested_by.handle, approver: v.approver.handle };
 }

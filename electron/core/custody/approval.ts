@@ -10,7 +10,7 @@ import { type PrivateKeyInput } from './keys';
 import { APPROVER_ROLES, Danger, mayApprove } from './policy';
 import { analystOf, type Roster } from './roster';
 import { Handle, IsoTime, KeyId, ms, parseOrThrow, Sha256Hex, toMs, type Instant } from './schemas';
-import { openSigned, parseJson, refuse, signatureSha256, signCanonical, utf8, type Refusal, type SignedRecord } from './signed-record';
+import { openSigned, parseJson, refuse, signCanonical, trySignatureSha256, utf8, type Refusal, type SignedRecord } from './signed-record';
 
 export const APPROVAL_TYPE = 'vigil.approval/v1';
 
@@ -118,7 +118,7 @@ export function verifyApproval(record: unknown, roster: Roster, opts: VerifyAppr
   if (now >= ms(p.expires_at)) return refuse('expired', `The approval expired at ${p.expires_at}.`);
 
   if (opts.signoff) {
-    if (signatureSha256(opts.signoff.signature) !== p.signoff_signature_sha256) {
+    if (trySignatureSha256(opts.signoff.signature) !== p.signoff_signature_sha256) {
       return refuse('signoff_mismatch', 'The approval was given for a different sign-off.');
     }
     const so = parseJson(opts.signoff.payload);

@@ -178,7 +178,7 @@ export interface RosterVerdict {
   valid: boolean;
   /** the first lead whose signature is genuine, trusted or not (what a first-import dialog shows) */
   signer: { handle: string; key_id: string } | null;
-  /** every trusted lead whose signature is genuine */
+  /** every lead whose genuine signature counts: trusted ones first, then co-signers they vouch for */
   signers: { handle: string; key_id: string }[];
   reasons: RosterProblem[];
 }
@@ -192,8 +192,8 @@ export interface RosterTrust {
 
 /**
  * Checks every signature and, against `previous`, that the roster moves forward without rewriting
- * key history. Strict by design: one bad or untrusted signature among good ones fails the roster,
- * because a roster that carries a forged signature was assembled by somebody who should not have.
+ * key history. Strict by design: one forged, non-lead or broken signature among good ones fails the
+ * roster, because a roster that carries one was assembled by somebody who should not have.
  */
 export function verifyRoster(roster: unknown, trust: RosterTrust = {}): RosterVerdict {
   const reasons: RosterProblem[] = [];
@@ -216,6 +216,7 @@ export function verifyRoster(roster: unknown, trust: RosterTrust = {}): RosterVe
 
   const bytes = rosterSigningBytes(r);
   const signers: { handle: string; key_id: string }[] = [];
+  const selfVouched: { handle: string; key_id: string }[] = [];
   let signer: RosterVerdict['signer'] = null;
   const seen = new Set<string>();
   if (r.signatures.length === 0) fail('unsigned', 'The roster carries no signature.');
@@ -248,12 +249,18 @@ export function verifyRoster(roster: unknown, trust: RosterTrust = {}): RosterVe
     }
     const who = { handle: vouch.analyst.handle, key_id: s.key_id };
     signer ??= who;
-    const trusted = (inPrev !== null && vouch === inPrev) || pinned.has(s.key_id);
-    if (trusted) signers.push(who);
-    else if (anchored) fail('signer_not_trusted', `${who.handle} is a lead only in this roster and ${s.key_id} is not a pinned key: a roster cannot vouch for itself.`);
-    else fail('no_trust_anchor', `Signed by ${who.handle} (${s.key_id}); nothing trusted vouches for that key yet. Confirm its fingerprint, then pin it.`);
+    if ((inPrev !== null && vouch === inPrev) || pinned.has(s.key_id)) signers.push(who);
+    else selfVouched.push(who);
   }
-  return { valid: reasons.length === 0 && signers.length > 0, signer, signers, reasons };
+  // A lead named only by this roster counts once a trusted lead signed the same bytes (that lead
+  // accepted the promotion); alone, it would be the roster vouching for itself.
+  if (signers.length === 0) {
+    for (const who of selfVouched) {
+      if (anchored) fail('signer_not_trusted', `${who.handle} is a lead only in this roster and ${who.key_id} is not a pinned key: a roster cannot vouch for itself.`);
+      else fail('no_trust_anchor', `Signed by ${who.handle} (${who.key_id}); nothing trusted vouches for that key yet. Confirm its fingerprint, then pin it.`);
+    }
+  }
+  return { valid: reasons.length === 0 && signers.length > 0, signer, signers: [...signers, ...(signers.length > 0 ? selfVouched : [])], reasons };
 }
 
 /**

@@ -77,6 +77,12 @@ export function signatureSha256(signature: string): string {
   return createHash('sha256').update(raw).digest('hex');
 }
 
+/** signatureSha256 for text a verifier has not checked yet: null instead of a throw. */
+export function trySignatureSha256(signature: unknown): string | null {
+  const raw = typeof signature === 'string' ? fromBase64url(signature, SIGNATURE_BYTES) : null;
+  return raw ? createHash('sha256').update(raw).digest('hex') : null;
+}
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }

@@ -12,6 +12,7 @@ import { useSettingsStore } from '../../stores/settingsStore';
 import { AttackCard } from './AttackCard';
 import { DatadogCard } from './DatadogCard';
 import { LlmCard } from './LlmCard';
+import { SecurityCard } from './SecurityCard';
 import { SplunkCard } from './SplunkCard';
 
 export function SettingsView() {
@@ -47,6 +48,7 @@ export function SettingsView() {
             <SplunkCard key={`splunk-${versions.splunk}`} settings={settings.splunk} />
             <LlmCard key={`llm-${versions.llm}`} settings={settings.llm} />
             <AttackCard />
+            <SecurityCard />
           </Box>
         ) : (
           <Box sx={{ display: 'grid', placeItems: 'center', py: 6 }}>
