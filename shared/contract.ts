@@ -22,6 +22,7 @@ import {
   QueueQuery,
   VaultStatus,
 } from './domain';
+import { CreateKeyInput, CustodyStatus, ImportRosterInput, SignoffReceipt } from './custody';
 import type { VigilErrorShape } from './errors';
 import type { VigilEvent } from './domain';
 
@@ -67,6 +68,11 @@ export const contract = {
     input: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }).strict(),
     output: z.array(z.object({ id: z.string(), name: z.string(), tactics: z.array(z.string()), is_subtechnique: z.boolean() })),
   },
+  'custody.status': { input: Empty, output: CustodyStatus },
+  'custody.createKey': { input: CreateKeyInput, output: CustodyStatus },
+  'custody.importRoster': { input: ImportRosterInput, output: CustodyStatus },
+  'custody.exportRoster': { input: Empty, output: z.object({ text: z.string() }) },
+  'finding.signOff': { input: z.object({ id: FindingId }).strict(), output: SignoffReceipt },
 } as const;
 
 export type Contract = typeof contract;

@@ -159,6 +159,21 @@ export const SignalRevisionView = z.object({
   fetched_at: isoTime,
 });
 
+/** One sign-off of a finding, as checked against the trusted roster when the finding was read. */
+export const SignoffView = z.object({
+  analyst: z.string(),
+  key_id: z.string().nullable(),
+  signed_at: isoTime,
+  revision: z.number().int().nullable(),
+  signature_sha256: z.string().nullable(),
+  valid: z.boolean(),
+  /** why it does not verify (signature_mismatch, evidence_mismatch, unknown_key, roster_missing, …) */
+  reason: z.string().nullable(),
+  /** signed for an older decision revision than the finding's current one */
+  stale: z.boolean(),
+});
+export type SignoffView = z.infer<typeof SignoffView>;
+
 export const FindingDetail = z.object({
   /** the newest successful draft's brief, and every draft attempt */
   brief: z.lazy(() => BriefRef).nullable(),
@@ -172,7 +187,12 @@ export const FindingDetail = z.object({
     risk_factors: z.record(z.string(), z.number()).nullable(),
     mitigation_plan: z.string().nullable(),
     supersedes: FindingId.nullable(),
+    /** bumped by every decision change; a sign-off covers exactly one revision */
+    decision_revision: z.number().int().min(0),
+    secondary_techniques: z.array(z.string()),
   }),
+  /** every sign-off, oldest first, each verified now */
+  signoffs: z.array(SignoffView),
   signal: z.object({
     dd_signal_id: z.string(),
     timestamp: isoTime,

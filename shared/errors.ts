@@ -37,6 +37,14 @@ export const ERROR_CODES = [
   'SOURCE_WRONG_SITE', // the key belongs to another Datadog site
   'CANCELLED',
   'INTERNAL',
+  // Custody: keys, rosters and sign-offs.
+  'KEY_MISSING', // this workstation has no analyst key yet
+  'ROSTER_MISSING', // no team roster has been imported
+  'ROSTER_UNTRUSTED', // the roster's signatures or succession do not hold
+  'SIGNATURE_INVALID', // a signature does not verify against the trusted roster
+  'EVIDENCE_MISMATCH', // evidence content no longer matches its recorded hash
+  'FINDING_SIGNED', // the finding is signed at this revision: its decision is read-only
+  'SIGNOFF_REQUIRED', // the step needs a valid sign-off first
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

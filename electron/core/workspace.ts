@@ -24,6 +24,8 @@ import type { SourcesSettings } from '../../shared/domain';
 import { outboundFor } from './outbox/outbound';
 import type { FindingUpdateInput } from '../../shared/domain';
 import type { z } from 'zod';
+import { findKey, generateAnalystKey, type Roster } from './custody';
+import type { CustodyStatus, SignoffReceipt } from '../../shared/custody';
 
 export interface WorkspaceOptions {
   version: string;
@@ -252,6 +254,9 @@ export class Workspace {
       ...(i.assignee !== undefined ? { assignee: i.assignee || null } : {}),
     };
     if (!reg.finding(n)) throw new VigilError('NOT_FOUND', `Finding ${i.id} does not exist in this workspace.`);
+    if (patch.status === 'signed') {
+      throw new VigilError('SIGNOFF_REQUIRED', `${i.id} becomes signed only through a sign-off with your analyst key, not by setting its status.`);
+    }
     reg.updateFinding(n, patch, this.opts.actor, {
       ...(i.reason ? { reason: i.reason } : {}),
       outbox: settings.configured
@@ -267,6 +272,64 @@ export class Workspace {
     if (settings.configured) src.notifyEnqueued();
     this.emit({ type: 'findings', changed: [i.id], reason: 'update' });
     return this.findingDetail(i.id);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Custody
+
+  custodyStatus(): CustodyStatus {
+    const reg = this.reg();
+    const k = reg.analystKey();
+    const r = reg.roster();
+    return {
+      me: k ? { handle: k.handle, key_id: k.key_id } : null,
+      roster: r
+        ? {
+            team: r.team,
+            version: r.version,
+            signer: { handle: findKey(r.roster, r.signer_key_id)?.analyst.handle ?? null, key_id: r.signer_key_id },
+            trusted: reg.rosterTrusted(),
+          }
+        : null,
+    };
+  }
+
+  /** A new Ed25519 key for this workstation's analyst; the private half stays in the register. */
+  createKey(handle: string, name: string): CustodyStatus {
+    this.reg().storeAnalystKey({ handle, name }, generateAnalystKey(), this.opts.actor);
+    return this.custodyStatus();
+  }
+
+  importRoster(text: string, pinKeyId: string | undefined): CustodyStatus {
+    this.reg().importRoster(text, pinKeyId, this.opts.actor);
+    return this.custodyStatus();
+  }
+
+  exportRoster(): { text: string } {
+    const r = this.reg().roster();
+    if (!r) throw new VigilError('ROSTER_MISSING', 'No team roster has been imported into this workspace yet.');
+    return { text: r.text };
+  }
+
+  /** The roster sign-offs are checked against: the newest one, while it is still trusted. */
+  private trustedRoster(): Roster | null {
+    const reg = this.reg();
+    const r = reg.roster();
+    return r && reg.rosterTrusted() ? r.roster : null;
+  }
+
+  signOff(id: string): SignoffReceipt {
+    const reg = this.reg();
+    const n = Number(id.slice(4));
+    if (!reg.finding(n)) throw new VigilError('NOT_FOUND', `Finding ${id} does not exist in this workspace.`);
+    const me = reg.signingKey();
+    if (!me) throw new VigilError('KEY_MISSING', 'This workstation has no analyst key yet. Create one, and have a lead add it to the team roster.');
+    if (!reg.roster()) throw new VigilError('ROSTER_MISSING', 'Import the team roster before signing off: it is what a sign-off is checked against.');
+    const roster = this.trustedRoster();
+    if (!roster) throw new VigilError('ROSTER_UNTRUSTED', 'The stored team roster no longer verifies; import a roster a lead signed.');
+    const receipt = reg.signOffFinding(n, { handle: me.handle, key: me.key, roster, workspaceId: reg.workspaceId });
+    this.emit({ type: 'findings', changed: [id], reason: 'signoff' });
+    return receipt;
   }
 
   commentFinding(id: string, text: string): FindingDetail {
@@ -381,7 +444,19 @@ export class Workspace {
         risk_factors: rec.risk_factors,
         mitigation_plan: rec.mitigation_plan,
         supersedes: rec.supersedes === null ? null : `FND-${rec.supersedes}`,
+        decision_revision: rec.decision_revision,
+        secondary_techniques: rec.secondary_techniques,
       },
+      signoffs: reg.verifyFindingSignoffs(n, this.trustedRoster()).map((c) => ({
+        analyst: c.analyst,
+        key_id: c.key_id,
+        signed_at: new Date(c.signed_at).toISOString(),
+        revision: c.revision,
+        signature_sha256: c.signature_sha256,
+        valid: c.valid,
+        reason: c.reason,
+        stale: c.stale,
+      })),
       signal: {
         dd_signal_id: rec.signal.dd_signal_id,
         timestamp: new Date(rec.signal.ts).toISOString(),
@@ -481,6 +556,11 @@ export class Workspace {
       'sync.status': () => this.sources().syncStatus(),
       'outbox.status': () => this.sources().outboxStatus(),
       'outbox.retry': () => this.sources().retryFailed(this.opts.actor),
+      'custody.status': () => this.custodyStatus(),
+      'custody.createKey': (i) => this.createKey(i.handle, i.name),
+      'custody.importRoster': (i) => this.importRoster(i.text, i.pinKeyId),
+      'custody.exportRoster': () => this.exportRoster(),
+      'finding.signOff': (i) => this.signOff(i.id),
       'finding.get': (i) => {
         this.touch();
         return this.findingDetail(i.id);

@@ -47,6 +47,11 @@ const CHANNEL_NAMES = [
   'drafts.list',
   'attack.search',
   'attack.import',
+  'custody.status',
+  'custody.createKey',
+  'custody.importRoster',
+  'custody.exportRoster',
+  'finding.signOff',
 ] as const satisfies readonly Channel[];
 type Unlisted = Exclude<Channel, (typeof CHANNEL_NAMES)[number]>;
 const everyChannelListed: [Unlisted] extends [never] ? true : Unlisted = true;

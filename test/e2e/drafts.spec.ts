@@ -139,6 +139,7 @@ test('an LLM configured in Settings drafts the selected finding; the Drafts pane
   // The harness has no file dialog: importing an ATT&CK bundle says it needs the desktop app.
   const attack = page.getByTestId('attack-card');
   await expect(attack.getByTestId('attack-version')).toHaveText(/^ATT&CK v\d+/);
+  await expect(attack.getByTestId('attack-attribution')).toContainText('reproduced and distributed with the permission of The MITRE Corporation');
   await attack.getByTestId('attack-import').click();
   await expect(attack.getByTestId('form-error')).toContainText('needs the desktop app');
   await expect(attack.getByTestId('form-error')).toContainText('VALIDATION_FAILED');

@@ -24,7 +24,27 @@ export interface FindingPatch {
   risk_score?: number | null;
   risk_factors?: Record<string, number> | null;
   mitigation_plan?: string | null;
+  secondary_techniques?: string[] | null;
 }
+
+/**
+ * The fields a sign-off covers (with status). Changing any of them makes a new decision revision;
+ * on a finding signed at its current revision, only an explicit new revision may change them.
+ */
+export const DECISION_FIELDS: ReadonlySet<keyof FindingPatch> = new Set<keyof FindingPatch>([
+  'mitre_technique',
+  'mitre_tactic',
+  'severity',
+  'blast_radius',
+  'recommended_action',
+  'risk_score',
+  'risk_factors',
+  'mitigation_plan',
+  'secondary_techniques',
+]);
+
+/** Stored as JSON text. */
+const JSON_FIELDS: ReadonlySet<keyof FindingPatch> = new Set<keyof FindingPatch>(['risk_factors', 'secondary_techniques']);
 
 const PATCHABLE = new Set<keyof FindingPatch>([
   'title',
@@ -44,13 +64,29 @@ const PATCHABLE = new Set<keyof FindingPatch>([
   'risk_score',
   'risk_factors',
   'mitigation_plan',
+  'secondary_techniques',
 ]);
+
+export interface FindingUpdateOptions {
+  reason?: string;
+  at?: number;
+  onFacet?: (from: FacetDims, to: FacetDims) => void;
+  /**
+   * Allow decision-field changes on a finding signed at its current revision: they make a new
+   * revision (status back to in_review, the sign-off columns cleared) that needs a new sign-off.
+   * The old sign-off row stays as it was.
+   */
+  newRevision?: boolean;
+}
 
 export interface FindingRecord {
   row: ReturnType<typeof toQueueRow>;
   risk_factors: Record<string, number> | null;
   mitigation_plan: string | null;
   supersedes: number | null;
+  /** bumped by every decision-field change; a sign-off covers exactly one revision */
+  decision_revision: number;
+  secondary_techniques: string[];
   signal: {
     id: number;
     dd_signal_id: string;
@@ -72,8 +108,10 @@ export class FindingStore {
   private readonly revisions;
   private readonly payload;
   private readonly history;
+  private readonly signedAtRevision;
 
   constructor(private readonly db: DB) {
+    this.signedAtRevision = db.prepare('SELECT 1 FROM signoffs WHERE finding_id = ? AND revision = ? LIMIT 1');
     this.byId = db.prepare('SELECT * FROM findings WHERE id = ?');
     this.signalById = db.prepare('SELECT * FROM signals WHERE id = ?');
     this.revisions = db.prepare('SELECT revision, content_hash, fetched_at FROM signal_revisions WHERE signal_id = ? ORDER BY revision');
@@ -100,6 +138,8 @@ export class FindingStore {
       risk_factors: f.risk_factors ? (JSON.parse(f.risk_factors) as Record<string, number>) : null,
       mitigation_plan: (f['mitigation_plan'] as string | null) ?? null,
       supersedes: (f['supersedes'] as number | null) ?? null,
+      decision_revision: (f['decision_revision'] as number | null) ?? 0,
+      secondary_techniques: typeof f['secondary_techniques'] === 'string' ? (JSON.parse(f['secondary_techniques']) as string[]) : [],
       signal: {
         ...s,
         payload: JSON.parse(p.payload),
@@ -115,10 +155,29 @@ export class FindingStore {
     patch: FindingPatch,
     cursor: AuditCursor,
     actor: string,
-    opts: { reason?: string; at?: number; onFacet?: (from: FacetDims, to: FacetDims) => void },
+    opts: FindingUpdateOptions,
   ): FindingRecord {
     const current = this.byId.get(id) as Record<string, unknown> | undefined;
     if (!current) throw new VigilError('NOT_FOUND', `Finding FND-${id} does not exist.`);
+    const stores = (k: keyof FindingPatch, v: unknown): unknown => (JSON_FIELDS.has(k) && v !== null ? JSON.stringify(v) : v);
+    // Decide about the revision before anything is written or audited.
+    const decisionChanges = (Object.entries(patch) as [keyof FindingPatch, unknown][])
+      .filter(([k, v]) => v !== undefined && DECISION_FIELDS.has(k) && (current[k] ?? null) !== stores(k, v))
+      .map(([k]) => k);
+    const revision = (current['decision_revision'] as number | null) ?? 0;
+    let revised = false;
+    let effective = patch;
+    if (decisionChanges.length > 0 && this.signedAt(id, revision)) {
+      if (!opts.newRevision) {
+        throw new VigilError(
+          'FINDING_SIGNED',
+          `FND-${id} is signed at revision ${revision}, so its decision is read-only (tried to change ${decisionChanges.join(', ')}). ` +
+            'A change makes a new revision that needs a new sign-off; make a new revision to continue.',
+        );
+      }
+      revised = true;
+      effective = { ...patch, status: 'in_review', analyst_signoff: null, signed_at: null };
+    }
     const dims = (r: Record<string, unknown>): FacetDims => [
       String(r['status']),
       String(r['severity']),
@@ -130,10 +189,10 @@ export class FindingStore {
     const at = opts.at ?? Date.now();
     const sets: string[] = [];
     const params: unknown[] = [];
-    for (const [k, v] of Object.entries(patch) as [keyof FindingPatch, unknown][]) {
+    for (const [k, v] of Object.entries(effective) as [keyof FindingPatch, unknown][]) {
       if (v === undefined) continue;
       if (!PATCHABLE.has(k)) throw new VigilError('VALIDATION_FAILED', `Field ${k} cannot be changed this way.`);
-      const stored = k === 'risk_factors' && v !== null ? JSON.stringify(v) : v;
+      const stored = stores(k, v);
       const old = current[k] ?? null;
       if (old === stored) continue;
       sets.push(`${k} = ?`);
@@ -144,11 +203,28 @@ export class FindingStore {
         entity: 'finding',
         entityId: `FND-${id}`,
         field: k,
-        old: k === 'risk_factors' && typeof old === 'string' ? JSON.parse(old) : old,
+        old: JSON_FIELDS.has(k) && typeof old === 'string' ? JSON.parse(old) : old,
         new: v,
         reason: opts.reason ?? null,
         at,
       });
+    }
+    if (decisionChanges.length > 0) {
+      sets.push('decision_revision = ?');
+      params.push(revision + 1);
+      if (revised) {
+        cursor.append({
+          actor,
+          action: 'finding.revised',
+          entity: 'finding',
+          entityId: `FND-${id}`,
+          field: 'decision_revision',
+          old: revision,
+          new: revision + 1,
+          reason: opts.reason ?? null,
+          at,
+        });
+      }
     }
     if (sets.length > 0) {
       sets.push('updated_at = ?');
@@ -156,12 +232,17 @@ export class FindingStore {
       this.db.prepare(`UPDATE findings SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
       if (opts.onFacet) {
         const from = dims(current);
-        const to = dims({ ...current, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) });
+        const to = dims({ ...current, ...Object.fromEntries(Object.entries(effective).filter(([, v]) => v !== undefined)) });
         if (from.join('\u0000') !== to.join('\u0000')) opts.onFacet(from, to);
       }
-      if (patch.title !== undefined || patch.mitre_technique !== undefined) this.refreshSearch(id);
+      if (effective.title !== undefined || effective.mitre_technique !== undefined) this.refreshSearch(id);
     }
     return this.get(id)!;
+  }
+
+  /** True when a sign-off exists for this finding at this decision revision. */
+  signedAt(id: number, revision: number): boolean {
+    return this.signedAtRevision.get(id, revision) !== undefined;
   }
 
   /** Re-index a finding's text after an edit that the full-text index covers. */

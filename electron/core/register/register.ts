@@ -11,6 +11,18 @@ import { migrate } from './migrate';
 import { QueueReader } from './queue';
 import { FacetIndex, type FacetDims } from './facet-index';
 import { FindingStore, type FindingPatch, type FindingRecord } from './findings';
+import { CustodyStore, evidenceAsStored, type AnalystKeyRow, type SignoffRow, type StoredRoster } from './custody-store';
+import {
+  Handle,
+  signOff,
+  signoffPayload,
+  signoffSignatureSha256,
+  verifySignoff,
+  type AnalystKey,
+  type Roster,
+  type SignoffInput,
+} from '../custody';
+import { parseOrThrow } from '../custody/schemas';
 import {
   dueOutbox,
   insertEvidence,
@@ -63,6 +75,34 @@ export interface DraftRow {
   created_at: number;
 }
 
+/** What a sign-off hands back: enough to find and re-check it later. */
+export interface SignoffReceipt {
+  finding_id: string;
+  key_id: string;
+  signature_sha256: string;
+  signed_at: string;
+  revision: number;
+}
+
+/** One stored sign-off, checked against a roster now. */
+export interface SignoffCheck {
+  id: number;
+  analyst: string;
+  key_id: string | null;
+  signed_at: number;
+  revision: number | null;
+  signature_sha256: string | null;
+  valid: boolean;
+  /** a custody failure code (signature_mismatch, evidence_mismatch, …) or roster_missing */
+  reason: string | null;
+  message: string | null;
+  /** signed for an older decision revision than the finding has now */
+  stale: boolean;
+}
+
+/** Statuses a sign-off may start from: a decision exists and nobody has acted on it yet. */
+const SIGNABLE: ReadonlySet<string> = new Set(['drafted', 'in_review']);
+
 export interface CreateOptions {
   scrypt?: ScryptParams;
   /** a human name for the workspace, shown in the status bar */
@@ -77,6 +117,7 @@ export class Register {
   private readonly queueReader: QueueReader;
   private readonly findingStore: FindingStore;
   private readonly facetIndex: FacetIndex;
+  private readonly custody: CustodyStore;
   /** facet changes of the open transaction; applied to the in-memory counts once it commits */
   private pendingFacets: [FacetDims, number][] = [];
   private isClosed = false;
@@ -91,6 +132,7 @@ export class Register {
     this.facetIndex = new FacetIndex(db);
     this.queueReader = new QueueReader(db, this.facetIndex);
     this.findingStore = new FindingStore(db);
+    this.custody = new CustodyStore(db);
   }
 
   /**
@@ -273,7 +315,7 @@ export class Register {
     id: number,
     patch: FindingPatch,
     actor: string,
-    opts: { reason?: string; at?: number; outbox?: (before: FindingRecord) => OutboxItem[] } = {},
+    opts: { reason?: string; at?: number; outbox?: (before: FindingRecord) => OutboxItem[]; newRevision?: boolean } = {},
   ): FindingRecord {
     const db = this.live();
     const result = this.tracked(() =>
@@ -542,7 +584,10 @@ export class Register {
              VALUES (@finding_id, @drafter, @model, @prompt_version, @input_hash, @output, @tokens_in, @tokens_out, @cost_usd, @latency_ms, @retries, @error, @created_at)`,
           )
           .run(d);
-        if (apply) this.findingStore.update(d.finding_id, apply.patch, this.auditWriter.begin(), apply.actor, { at: d.created_at, onFacet: this.noteFacet });
+        // A draft never shapes a decision somebody has signed (whatever the status says).
+        if (apply && !this.signedAtCurrentRevision(d.finding_id)) {
+          this.findingStore.update(d.finding_id, apply.patch, this.auditWriter.begin(), apply.actor, { at: d.created_at, onFacet: this.noteFacet });
+        }
         return Number(r.lastInsertRowid);
       })
       .immediate());
@@ -569,6 +614,199 @@ export class Register {
   /** The brief the finding currently shows: its newest successful draft. */
   latestDraft(findingId: number): DraftRow | null {
     return (this.live().prepare('SELECT * FROM drafts WHERE finding_id = ? AND error IS NULL ORDER BY id DESC LIMIT 1').get(findingId) as DraftRow | undefined) ?? null;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Custody: this workstation's key, the trusted roster, sign-offs.
+
+  /** This workstation's analyst key (public half only), or null before one is made. */
+  analystKey(): AnalystKeyRow | null {
+    return this.custody.activeKey();
+  }
+
+  /** The key to sign with. Stays in the core: never returned over IPC, never logged (it redacts itself). */
+  signingKey(): { handle: string; key: AnalystKey } | null {
+    this.live();
+    return this.custody.activePrivateKey();
+  }
+
+  /**
+   * Keep a new analyst key for this workstation (the private half only here, in the encrypted
+   * register), retiring the one before it; adds the analyst when the register does not know them.
+   */
+  storeAnalystKey(a: { handle: string; name: string }, key: AnalystKey, actor: string, at = Date.now()): AnalystKeyRow {
+    const handle = parseOrThrow(Handle, a.handle, 'analyst handle');
+    const db = this.live();
+    db.transaction(() => {
+      const known = db.prepare('SELECT 1 FROM analysts WHERE handle = ?').get(handle);
+      const cursor = this.auditWriter.begin();
+      if (!known) {
+        db.prepare("INSERT INTO analysts (handle, name, role, created_at) VALUES (?, ?, 'analyst', ?)").run(handle, a.name, at);
+        cursor.append({ actor, action: 'analyst.added', entity: 'analyst', entityId: handle, new: { handle, name: a.name, role: 'analyst' }, at });
+      }
+      const { retired } = this.custody.insertKey(handle, key, at);
+      cursor.append({ actor, action: 'custody.key_created', entity: 'analyst', entityId: handle, new: { key_id: key.keyId, public_key: key.publicKey, retired }, at });
+    }).immediate();
+    this.localVersion++;
+    return this.custody.activeKey()!;
+  }
+
+  /**
+   * Import a signed roster. The first one must be signed by the key the person pinned after
+   * comparing its fingerprint; each later one must follow the newest trusted roster (signed by its
+   * leads, version up, no key history rewritten). Stored verbatim: the signatures cover the text.
+   */
+  importRoster(text: string, pinKeyId: string | undefined, actor: string, at = Date.now()): StoredRoster {
+    const db = this.live();
+    db.transaction(() => {
+      const first = this.custody.newestRoster() === null;
+      const { roster, verdict } = this.custody.checkRoster(text, pinKeyId);
+      const signer = first ? pinKeyId! : verdict.signers[0]!.key_id;
+      this.custody.insertRoster(text, roster, signer, actor, at);
+      this.auditWriter.begin().append({
+        actor,
+        action: 'roster.imported',
+        entity: 'roster',
+        entityId: roster.team,
+        new: { version: roster.version, signer_key_id: signer, signers: verdict.signers, pinned: first ? pinKeyId : null },
+        at,
+      });
+    }).immediate();
+    this.localVersion++;
+    return this.custody.newestRoster()!;
+  }
+
+  /** The newest trusted roster, or null before the first import. */
+  roster(): StoredRoster | null {
+    this.live();
+    return this.custody.newestRoster();
+  }
+
+  /** Whether the newest roster still verifies against what vouched for it when it was imported. */
+  rosterTrusted(): boolean {
+    this.live();
+    return this.custody.rosterTrusted();
+  }
+
+  signoffRows(findingId: number): SignoffRow[] {
+    this.live();
+    return this.custody.signoffs(findingId);
+  }
+
+  /** A sign-off exists for the finding's current decision revision. */
+  signedAtCurrentRevision(findingId: number): boolean {
+    const r = this.live().prepare('SELECT decision_revision FROM findings WHERE id = ?').get(findingId) as { decision_revision: number } | undefined;
+    return r !== undefined && this.findingStore.signedAt(findingId, r.decision_revision);
+  }
+
+  /**
+   * Sign off a finding's current decision revision, in one write transaction: re-check every piece
+   * of evidence against its recorded hash, sign the canonical payload, verify the signature against
+   * the roster as a second check, store the (immutable) sign-off and mark the finding signed.
+   */
+  signOffFinding(
+    findingId: number,
+    o: { handle: string; key: AnalystKey; roster: Roster; workspaceId?: string; now?: number },
+  ): SignoffReceipt {
+    const db = this.live();
+    const now = o.now ?? Date.now();
+    const workspaceId = o.workspaceId ?? this.workspaceId;
+    const fid = `FND-${findingId}`;
+    const receipt = this.tracked(() =>
+      db
+        .transaction((): SignoffReceipt => {
+          const f = db.prepare('SELECT * FROM findings WHERE id = ?').get(findingId) as Record<string, unknown> | undefined;
+          if (!f) throw new VigilError('NOT_FOUND', `Finding ${fid} does not exist in this workspace.`);
+          const revision = f['decision_revision'] as number;
+          if (this.findingStore.signedAt(findingId, revision)) {
+            throw new VigilError('FINDING_SIGNED', `${fid} is already signed at revision ${revision}; a sign-off never changes. Make a new revision to sign again.`);
+          }
+          const status = String(f['status']);
+          if (!SIGNABLE.has(status)) {
+            throw new VigilError('VALIDATION_FAILED', `${fid} is ${status}; only a drafted or in-review finding can be signed off.`);
+          }
+          const evidence = evidenceAsStored(this.evidence(findingId));
+          const changed = evidence.filter((e) => e.sha256 !== e.recorded);
+          if (changed.length > 0) {
+            throw new VigilError(
+              'EVIDENCE_MISMATCH',
+              `${fid} cannot be signed: evidence ${changed.map((e) => e.id).join(', ')} no longer matches the hash recorded when it was collected. Nothing was signed.`,
+            );
+          }
+          const json = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.parse(v) as T) : fallback);
+          const input: SignoffInput = {
+            finding_id: fid,
+            decision: {
+              mitre_technique: (f['mitre_technique'] as string | null) ?? null,
+              mitre_tactic: (f['mitre_tactic'] as string | null) ?? null,
+              secondary_techniques: json<string[]>(f['secondary_techniques'], []),
+              severity: f['severity'] as SignoffInput['decision']['severity'],
+              blast_radius: (f['blast_radius'] as string | null) ?? null,
+              recommended_action: (f['recommended_action'] as string | null) ?? null,
+              risk_score: (f['risk_score'] as number | null) ?? null,
+              risk_factors: json<Record<string, number> | null>(f['risk_factors'], null),
+              mitigation_plan: (f['mitigation_plan'] as string | null) ?? null,
+              status: 'signed',
+            },
+            evidence: evidence.map((e) => ({ id: e.id, kind: e.kind, sha256: e.sha256 })),
+            analyst: { handle: o.handle, key_id: o.key.keyId },
+            signed_at: new Date(now).toISOString(),
+            workspace_id: workspaceId,
+            revision,
+          };
+          const record = signOff(signoffPayload(input), o.key);
+          // The second check: the exact record about to be stored verifies against the roster.
+          const verdict = verifySignoff(record, o.roster, { evidence, expect: { finding_id: fid, workspace_id: workspaceId, revision }, now });
+          if (!verdict.valid) {
+            throw new VigilError('SIGNATURE_INVALID', `The sign-off does not verify against roster version ${o.roster.version} (${verdict.reason}): ${verdict.message}`);
+          }
+          const signatureSha256 = signoffSignatureSha256(record);
+          this.custody.insertSignoff(findingId, record, { analyst: o.handle, publicKey: o.key.publicKey, revision, signatureSha256, signedAt: now });
+          const cursor = this.auditWriter.begin();
+          this.findingStore.update(findingId, { analyst_signoff: o.handle, signed_at: now, status: 'signed' }, cursor, o.handle, { at: now, onFacet: this.noteFacet });
+          cursor.append({ actor: o.handle, action: 'finding.signed', entity: 'finding', entityId: fid, new: { key_id: record.key_id, signature_sha256: signatureSha256, revision }, at: now });
+          return { finding_id: fid, key_id: record.key_id, signature_sha256: signatureSha256, signed_at: input.signed_at, revision };
+        })
+        .immediate(),
+    );
+    this.localVersion++;
+    return receipt;
+  }
+
+  /**
+   * Check every sign-off of a finding against a roster now: signature, signer, evidence (hashes
+   * recomputed from the stored content, so an edited row is caught even with its hash column left
+   * alone), and the stored columns against what was signed. `stale` marks sign-offs of an older
+   * decision revision: genuine, but not about the decision the finding shows now.
+   */
+  verifyFindingSignoffs(findingId: number, roster: Roster | null, now = Date.now()): SignoffCheck[] {
+    const db = this.live();
+    const f = db.prepare('SELECT decision_revision FROM findings WHERE id = ?').get(findingId) as { decision_revision: number } | undefined;
+    if (!f) throw new VigilError('NOT_FOUND', `Finding FND-${findingId} does not exist in this workspace.`);
+    const evidence = evidenceAsStored(this.evidence(findingId)).map(({ id, kind, sha256 }) => ({ id, kind, sha256 }));
+    return this.custody.signoffs(findingId).map((row): SignoffCheck => {
+      const base = {
+        id: row.id,
+        analyst: row.analyst,
+        key_id: row.key_id,
+        signed_at: row.signed_at,
+        revision: row.revision,
+        signature_sha256: row.signature_sha256,
+        stale: (row.revision ?? -1) < f.decision_revision,
+      };
+      if (!roster) return { ...base, valid: false, reason: 'roster_missing', message: 'No trusted roster has been imported, so no signature can be checked.' };
+      const verdict = verifySignoff({ payload: row.payload, signature: row.signature, key_id: row.key_id, algorithm: row.algorithm }, roster, {
+        evidence,
+        expect: { finding_id: `FND-${findingId}`, workspace_id: this.workspaceId },
+        now,
+      });
+      if (!verdict.valid) return { ...base, valid: false, reason: verdict.reason, message: verdict.message };
+      const p = verdict.payload;
+      if (p.revision !== row.revision || p.analyst.handle !== row.analyst || signoffSignatureSha256({ signature: row.signature }) !== row.signature_sha256) {
+        return { ...base, valid: false, reason: 'context_mismatch', message: 'The stored sign-off row disagrees with the payload that was signed.' };
+      }
+      return { ...base, valid: true, reason: null, message: null };
+    });
   }
 
   /** Record an audit entry that is not a field change (an export, a lock, …). */

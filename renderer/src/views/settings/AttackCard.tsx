@@ -55,6 +55,10 @@ export function AttackCard() {
       <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 1 }}>
         An enterprise-attack.json STIX 2.1 bundle from github.com/mitre-attack/attack-stix-data.
       </Typography>
+      <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 1 }} data-testid="attack-attribution">
+        © 2025 The MITRE Corporation. This work is reproduced and distributed with the permission of The MITRE Corporation.
+        ATT&CK® and MITRE ATT&CK® are registered trademarks of The MITRE Corporation. Terms of use: attack.mitre.org/resources/terms-of-use.
+      </Typography>
       {error && (
         <Box sx={{ mt: 1.5 }}>
           <ErrorAlert error={error} onClose={() => setError(null)} />
