@@ -447,7 +447,8 @@ export class Workspace {
         decision_revision: rec.decision_revision,
         secondary_techniques: rec.secondary_techniques,
       },
-      signoffs: reg.verifyFindingSignoffs(n, this.trustedRoster()).map((c) => ({
+      // The roster is parsed and re-verified only for findings that carry a sign-off.
+      signoffs: (reg.signoffRows(n).length > 0 ? reg.verifyFindingSignoffs(n, this.trustedRoster()) : []).map((c) => ({
         analyst: c.analyst,
         key_id: c.key_id,
         signed_at: new Date(c.signed_at).toISOString(),
