@@ -10,25 +10,15 @@ import type { Page } from '@playwright/test';
 import { FAKE_OPENAI_KEY, FAKE_OPENAI_MODEL } from '../fakes/openai/server';
 import { expect, test } from './fixtures';
 import type { Harness } from './harness';
+import { RESULTS_DIR, watchPage } from './page-watch';
 
 const PASSPHRASE = 'correct horse battery staple';
-const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../test-results');
 const OFFLINE = 'vigil/offline-drafter@2';
 const LLM = `vigil/llm-drafter@p1 (${FAKE_OPENAI_MODEL})`;
 
 test.use({ harnessOptions: { demoSignals: 200, openai: true } });
 test.describe.configure({ mode: 'serial' });
 
-function watchPage(page: Page): { problems: string[] } {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    const text = m.text();
-    if (/frame-ancestors/.test(text)) return;
-    if (m.type() === 'error' || /Refused to|Content Security Policy/i.test(text)) problems.push(`console.${m.type()}: ${text}`);
-  });
-  return { problems };
-}
 
 function fakeOpenAI(h: Harness) {
   if (!h.openai) throw new Error('this spec needs the harness started with `openai`');

@@ -7,27 +7,14 @@ import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
 import { SEVERITIES } from '../../shared/domain';
 import { expect, test } from './fixtures';
+import { RESULTS_DIR, watchPage } from './page-watch';
 
 const PASSPHRASE = 'correct horse battery staple';
 /** A word from a demo rule name ("AWS GuardDuty detector deleted"). */
 const SEARCH_WORD = 'GuardDuty';
-const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../test-results');
 
 test.describe.configure({ mode: 'serial' });
 
-/** Fail the test on uncaught page errors and on CSP violations (the CSP must hold for our own code). */
-function watchPage(page: Page): { problems: string[] } {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    const text = m.text();
-    // Chromium always warns that frame-ancestors is ignored in a <meta> CSP; the directive is kept
-    // so the policy reads the same when served as a header.
-    if (/frame-ancestors/.test(text)) return;
-    if (m.type() === 'error' || /Refused to|Content Security Policy/i.test(text)) problems.push(`console.${m.type()}: ${text}`);
-  });
-  return { problems };
-}
 
 const grid = (page: Page) => page.getByTestId('queue-grid');
 const dataRows = (page: Page) => grid(page).locator('[role="row"][data-finding-id]');

@@ -11,26 +11,16 @@ import { FAKE_API_KEY, FAKE_APP_KEY, RECORDED_PROJECT_ID } from '../fakes/datado
 import { TEST_TOKEN } from '../fakes/splunk/seed';
 import { expect, test } from './fixtures';
 import { PRIOR_ACTIVITY_SEARCH, type Harness } from './harness';
+import { RESULTS_DIR, watchPage } from './page-watch';
 
 const PASSPHRASE = 'team workspace passphrase';
 const SIGNALS = 24;
 const PAGE_SIZE = 10;
 const WRONG_KEY = 'wrong-key-0000000000000000000000';
-const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../test-results');
 
 test.use({ harnessOptions: { emptyWorkspace: { name: 'SOC team', passphrase: PASSPHRASE }, sources: { signals: SIGNALS } } });
 test.describe.configure({ mode: 'serial' });
 
-function watchPage(page: Page): { problems: string[] } {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    const text = m.text();
-    if (/frame-ancestors/.test(text)) return;
-    if (m.type() === 'error' || /Refused to|Content Security Policy/i.test(text)) problems.push(`console.${m.type()}: ${text}`);
-  });
-  return { problems };
-}
 
 function fakes(h: Harness) {
   if (!h.datadog || !h.splunk) throw new Error('this spec needs the harness started with `sources`');
