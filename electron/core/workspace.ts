@@ -147,7 +147,7 @@ export class Workspace {
     if (!path) throw new VigilError('VAULT_NOT_OPEN', 'No workspace is open yet. Open the demo workspace or create one.');
     if (!this.register) {
       this.register = await Register.open(path, this.unlockWith(passphrase));
-      this.attachSources();
+      this.attachServices();
       this.idle.start(this.state.get().idleLockMinutes);
     }
     const s = this.status();
@@ -184,7 +184,7 @@ export class Workspace {
         catalog: this.catalog,
       });
       this.register = reg;
-      this.attachSources();
+      this.attachServices();
       this.state.update({ workspacePath: path });
       this.idle.start(this.state.get().idleLockMinutes);
       const s = this.status();
@@ -195,7 +195,8 @@ export class Workspace {
     return this.unlock(passphrase);
   }
 
-  private attachSources(): void {
+  /** The services of an unlocked workspace: sources (sync, outbox, context) and drafting. */
+  private attachServices(): void {
     this.src?.dispose();
     this.drafting?.dispose();
     const reg = this.reg();
