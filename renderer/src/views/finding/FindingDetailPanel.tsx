@@ -25,6 +25,7 @@ import { NotesSection, OtherEvidenceSection } from './NotesSection';
 import { RiskScore } from './RiskScore';
 import { Field, Fields, Missing, Section } from './Section';
 import { SignalSection } from './SignalSection';
+import { SignoffSection } from './SignoffSection';
 import { TriageSection } from './TriageSection';
 
 type Finding = FindingDetail['finding'];
@@ -181,6 +182,7 @@ export function FindingDetailPanel() {
           <TriageSection key={`${detail.finding.finding_id}|${detail.finding.status}|${detail.finding.priority}|${detail.finding.assignee ?? ''}`} f={detail.finding} />
           <BriefSection detail={detail} />
           <Decision f={detail.finding} />
+          <SignoffSection key={`signoff-${detail.finding.finding_id}`} detail={detail} />
           <ContextSection detail={detail} />
           <NotesSection key={detail.finding.finding_id} evidence={detail.evidence} hasCase={detail.datadogCase !== null} />
           <SignalSection signal={detail.signal} />

@@ -14,6 +14,7 @@ import { DatadogCard } from './DatadogCard';
 import { LlmCard } from './LlmCard';
 import { SecurityCard } from './SecurityCard';
 import { SplunkCard } from './SplunkCard';
+import { TeamCard } from './TeamCard';
 
 export function SettingsView() {
   const settings = useSettingsStore((s) => s.settings);
@@ -48,6 +49,7 @@ export function SettingsView() {
             <SplunkCard key={`splunk-${versions.splunk}`} settings={settings.splunk} />
             <LlmCard key={`llm-${versions.llm}`} settings={settings.llm} />
             <AttackCard />
+            <TeamCard />
             <SecurityCard />
           </Box>
         ) : (
