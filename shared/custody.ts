@@ -15,7 +15,8 @@ const isoTime = z.string();
 
 export const CustodyStatus = z.object({
   /** this workstation's analyst and key; null until a key is created */
-  me: z.object({ handle: z.string(), key_id: z.string() }).nullable(),
+  /** public_key: base64url of the raw Ed25519 key, for the lead to put in the roster */
+  me: z.object({ handle: z.string(), key_id: z.string(), public_key: z.string() }).nullable(),
   /** the newest imported roster; null until the first import */
   roster: z
     .object({

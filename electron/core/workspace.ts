@@ -283,7 +283,7 @@ export class Workspace {
     const k = reg.analystKey();
     const r = reg.roster();
     return {
-      me: k ? { handle: k.handle, key_id: k.key_id } : null,
+      me: k ? { handle: k.handle, key_id: k.key_id, public_key: k.public_key } : null,
       roster: r
         ? {
             team: r.team,

@@ -83,10 +83,10 @@ test('Settings → Analyst & team: create a key, import the lead-signed roster p
   const keyId = (await card.getByTestId('custody-me-key-id').textContent())!.trim();
   expect(keyId).toMatch(/^ed25519:[0-9a-f]{16}$/);
 
-  // The lead needs amara's public key; the contract only carries key ids, so read it from the core.
-  const row = harness.workspace.reg().analystKey()!;
-  expect(row.key_id).toBe(keyId);
-  const text = signedRoster({ handle: HANDLE, key_id: row.key_id, public_key: row.public_key });
+  // The lead gets amara's public key as the card shows it.
+  const publicKey = (await card.getByTestId('custody-me-public-key').textContent())!.trim();
+  expect(publicKey).toBe(harness.workspace.reg().analystKey()!.public_key);
+  const text = signedRoster({ handle: HANDLE, key_id: keyId, public_key: publicKey });
 
   // Without the pin the first roster is refused, with its code.
   await card.getByTestId('roster-text').fill(text);

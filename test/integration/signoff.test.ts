@@ -104,7 +104,7 @@ describe('custody setup', () => {
     await refused('finding.signOff', { id: 'FND-1' }, 'KEY_MISSING');
     const status = await call<CustodyStatus>('custody.createKey', { handle: 'amara.okafor', name: 'Amara Okafor' });
     const row = ws.reg().analystKey()!;
-    expect(status.me).toEqual({ handle: 'amara.okafor', key_id: row.key_id });
+    expect(status.me).toEqual({ handle: 'amara.okafor', key_id: row.key_id, public_key: row.public_key });
     const priv = ws.reg().signingKey()!.key.privateKeyPkcs8;
     expect(JSON.stringify(status)).not.toContain(priv.toString('base64url'));
     await refused('finding.signOff', { id: 'FND-1' }, 'ROSTER_MISSING');

@@ -186,9 +186,14 @@ export function TeamCard() {
                       {me.key_id}
                     </Box>
                   </Row>
+                  <Row label="Public key" testId="custody-me-public-key">
+                    <Box component="span" sx={{ ...mono, wordBreak: 'break-all' }}>
+                      {me.public_key}
+                    </Box>
+                  </Row>
                 </Box>
                 <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 0.75 }}>
-                  Send your handle and key id to your lead so they add you to the roster; read the key id to them over a second channel.
+                  Send your handle and public key to your lead so they add you to the roster; read the key id to them over a second channel.
                 </Typography>
               </>
             ) : (
