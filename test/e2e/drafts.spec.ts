@@ -3,14 +3,11 @@
 // OpenAI-compatible endpoint) drafting the selected finding, the Drafts panel with its cost, and a
 // run over every new finding with its progress and closing message. The tests share one workspace
 // and run in order, each starting where the previous one left it.
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
 import { FAKE_OPENAI_KEY, FAKE_OPENAI_MODEL } from '../fakes/openai/server';
 import { expect, test } from './fixtures';
 import type { Harness } from './harness';
-import { RESULTS_DIR, watchPage } from './page-watch';
+import { watchPage } from './page-watch';
+import { dataRows, filterStatus, openDemoApp, shot } from './app-steps';
 
 const PASSPHRASE = 'correct horse battery staple';
 const OFFLINE = 'vigil/offline-drafter@2';
@@ -25,49 +22,9 @@ function fakeOpenAI(h: Harness) {
   return h.openai;
 }
 
-const dataRows = (page: Page) => page.getByTestId('queue-grid').locator('[role="row"][data-finding-id]');
-
-/** The demo workspace on first use, else unlock it; ends on the queue. */
-async function openApp(page: Page): Promise<void> {
-  await page.goto('/');
-  const welcome = page.getByTestId('welcome-view');
-  const unlock = page.getByTestId('unlock-view');
-  const queue = page.getByTestId('queue-view');
-  await expect(welcome.or(unlock).or(queue)).toBeVisible();
-  if (await welcome.isVisible()) {
-    await page.getByTestId('new-passphrase').fill(PASSPHRASE);
-    await page.getByTestId('confirm-passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Open demo workspace' }).click();
-  } else if (await unlock.isVisible()) {
-    await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
-    await page.keyboard.press('Enter');
-  }
-  await expect(queue).toBeVisible({ timeout: 45_000 });
-  await expect(dataRows(page).first()).toBeVisible();
-}
-
-/** Show only the findings with this status (the facet menu), or all of them (null). */
-async function filterStatus(page: Page, status: string | null): Promise<void> {
-  if (status === null) {
-    await page.getByTestId('clear-filters').click();
-    return;
-  }
-  await page.getByTestId('filter-status').getByRole('combobox').click();
-  await page.getByRole('option').and(page.locator(`[data-value="${status}"]`)).click();
-  await page.keyboard.press('Escape');
-  await expect(page.getByRole('listbox')).toHaveCount(0);
-  await expect(dataRows(page).first().locator('[data-col="status"]')).toHaveText(status);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  await page.mouse.move(5, 300);
-  await page.screenshot({ path: resolve(RESULTS_DIR, name), fullPage: true });
-}
-
 test('the offline drafter drafts a new finding: Draft now shows its brief with verified claims', async ({ page }) => {
   const watch = watchPage(page);
-  await openApp(page);
+  await openDemoApp(page, PASSPHRASE);
   await filterStatus(page, 'new');
   const row = dataRows(page).first();
   const id = (await row.getAttribute('data-finding-id'))!;
@@ -106,7 +63,7 @@ test('the offline drafter drafts a new finding: Draft now shows its brief with v
 test('an LLM configured in Settings drafts the selected finding; the Drafts panel lists it with its cost', async ({ page, harness }) => {
   const watch = watchPage(page);
   const fake = fakeOpenAI(harness);
-  await openApp(page);
+  await openDemoApp(page, PASSPHRASE);
 
   // Settings → LLM: the fake endpoint, its model and key. The key is stored, never shown again.
   await page.getByTestId('nav-settings').click();
@@ -188,7 +145,7 @@ test('an LLM configured in Settings drafts the selected finding; the Drafts pane
 test('Draft new findings runs over every new finding with progress, then says how it went', async ({ page, harness }) => {
   const watch = watchPage(page);
   const fake = fakeOpenAI(harness);
-  await openApp(page);
+  await openDemoApp(page, PASSPHRASE);
   await filterStatus(page, 'new');
   const count = page.getByTestId('queue-count');
   await expect(count).toHaveText(/^\d+ findings$/);

@@ -3,12 +3,10 @@
 // roster naming them both, which is pasted into Settings and pinned to the lead's key id; then a
 // drafted finding is signed off from its detail panel, shows a valid sign-off by amara.okafor, turns
 // "signed", records finding.signed in its history, and cannot be signed again at that revision.
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Page } from '@playwright/test';
 import * as custody from '../../electron/core/custody';
 import { expect, test } from './fixtures';
-import { RESULTS_DIR, watchPage } from './page-watch';
+import { watchPage } from './page-watch';
+import { dataRows, filterStatus, openDemoApp, shot } from './app-steps';
 
 const PASSPHRASE = 'correct horse battery staple';
 const HANDLE = 'amara.okafor';
@@ -16,40 +14,6 @@ const DAY = 86_400_000;
 
 test.use({ harnessOptions: { demoSignals: 120 } });
 test.describe.configure({ mode: 'serial' });
-
-const dataRows = (page: Page) => page.getByTestId('queue-grid').locator('[role="row"][data-finding-id]');
-
-async function openApp(page: Page): Promise<void> {
-  await page.goto('/');
-  const welcome = page.getByTestId('welcome-view');
-  const unlock = page.getByTestId('unlock-view');
-  const queue = page.getByTestId('queue-view');
-  await expect(welcome.or(unlock).or(queue)).toBeVisible();
-  if (await welcome.isVisible()) {
-    await page.getByTestId('new-passphrase').fill(PASSPHRASE);
-    await page.getByTestId('confirm-passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Open demo workspace' }).click();
-  } else if (await unlock.isVisible()) {
-    await page.getByTestId('unlock-passphrase').fill(PASSPHRASE);
-    await page.keyboard.press('Enter');
-  }
-  await expect(queue).toBeVisible({ timeout: 45_000 });
-  await expect(dataRows(page).first()).toBeVisible();
-}
-
-async function filterStatus(page: Page, status: string): Promise<void> {
-  await page.getByTestId('filter-status').getByRole('combobox').click();
-  await page.getByRole('option').and(page.locator(`[data-value="${status}"]`)).click();
-  await page.keyboard.press('Escape');
-  await expect(page.getByRole('listbox')).toHaveCount(0);
-  await expect(dataRows(page).first().locator('[data-col="status"]')).toHaveText(status);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  await page.mouse.move(5, 300);
-  await page.screenshot({ path: resolve(RESULTS_DIR, name), fullPage: true });
-}
 
 /** The lead's key lives only in this test process, like on the lead's own workstation. */
 const lead = custody.generateAnalystKey();
@@ -70,7 +34,7 @@ function signedRoster(me: { handle: string; key_id: string; public_key: string }
 
 test('Settings → Analyst & team: create a key, import the lead-signed roster pinned to the lead', async ({ page, harness }) => {
   const watch = watchPage(page);
-  await openApp(page);
+  await openDemoApp(page, PASSPHRASE);
   await page.getByTestId('nav-settings').click();
   const card = page.getByTestId('team-card');
   await expect(card.getByTestId('custody-no-key')).toBeVisible();
@@ -114,7 +78,7 @@ test('Settings → Analyst & team: create a key, import the lead-signed roster p
 
 test('a drafted finding is signed off: a valid sign-off by amara.okafor, status signed, and no second one', async ({ page, harness }) => {
   const watch = watchPage(page);
-  await openApp(page);
+  await openDemoApp(page, PASSPHRASE);
   await filterStatus(page, 'drafted');
   const row = dataRows(page).first();
   const id = (await row.getAttribute('data-finding-id'))!;

@@ -12,6 +12,7 @@ import { TEST_TOKEN } from '../fakes/splunk/seed';
 import { expect, test } from './fixtures';
 import { PRIOR_ACTIVITY_SEARCH, type Harness } from './harness';
 import { RESULTS_DIR, watchPage } from './page-watch';
+import { dataRows } from './app-steps';
 
 const PASSPHRASE = 'team workspace passphrase';
 const SIGNALS = 24;
@@ -28,7 +29,6 @@ function fakes(h: Harness) {
 }
 
 const statusBar = (page: Page) => page.getByRole('status', { name: 'Status bar' });
-const dataRows = (page: Page) => page.getByTestId('queue-grid').locator('[role="row"][data-finding-id]');
 const checks = (card: Locator) => card.getByTestId('connection-check');
 
 /** Open the app; unlock the workspace if it is locked (a new page starts at the vault's state). */
