@@ -23,7 +23,19 @@ import {
   VaultStatus,
 } from './domain';
 import { CreateKeyInput, CustodyStatus, ImportRosterInput, SignoffReceipt } from './custody';
+import {
+  ApprovalFileText,
+  ApproveLocalInput,
+  ApproverView,
+  ContainmentActionView,
+  ContainmentFindingState,
+  EnrolApproverInput,
+  RequestContainmentInput,
+  SaveContainmentActionInput,
+} from './containment';
+import { AssignmentApplyResult, AssignmentConfig, AssignmentStatus } from './assignment';
 import type { VigilErrorShape } from './errors';
+import { AttackMatrix, NavigatorLayerExport, NavigatorLayerInput, SetTechniqueInput, TaggingView } from './attack';
 import type { VigilEvent } from './domain';
 
 const Empty = z.object({}).strict();
@@ -73,6 +85,28 @@ export const contract = {
   'custody.importRoster': { input: ImportRosterInput, output: CustodyStatus },
   'custody.exportRoster': { input: Empty, output: z.object({ text: z.string() }) },
   'finding.signOff': { input: z.object({ id: FindingId }).strict(), output: SignoffReceipt },
+  'containment.actions': { input: Empty, output: z.array(ContainmentActionView) },
+  'containment.saveAction': { input: SaveContainmentActionInput, output: z.array(ContainmentActionView) },
+  'containment.deleteAction': { input: z.object({ id: z.number().int().positive() }).strict(), output: z.array(ContainmentActionView) },
+  'containment.state': { input: z.object({ id: FindingId }).strict(), output: ContainmentFindingState },
+  'containment.request': { input: RequestContainmentInput, output: ContainmentFindingState },
+  'containment.approveLocal': { input: ApproveLocalInput, output: ContainmentFindingState },
+  'containment.exportRequest': { input: z.object({ request: z.number().int().positive() }).strict(), output: z.object({ text: z.string(), filename: z.string() }) },
+  'containment.importApproval': { input: ApprovalFileText, output: ContainmentFindingState },
+  'containment.approveFile': { input: ApprovalFileText, output: z.object({ text: z.string(), filename: z.string() }) },
+  'containment.approvers': { input: Empty, output: z.array(ApproverView) },
+  'containment.enrolApprover': { input: EnrolApproverInput, output: z.array(ApproverView) },
+  'finding.revisionDiff': {
+    input: z.object({ id: FindingId, revision: z.number().int().min(1) }).strict(),
+    output: z.object({ from: z.number().int(), to: z.number().int(), changes: z.array(z.object({ path: z.string(), kind: z.enum(['added', 'removed', 'changed']), old: z.unknown().optional(), new: z.unknown().optional() })) }),
+  },
+  'assignment.get': { input: Empty, output: AssignmentStatus },
+  'assignment.save': { input: z.object({ config: AssignmentConfig }).strict(), output: AssignmentStatus },
+  'assignment.apply': { input: Empty, output: AssignmentApplyResult },
+  'attack.matrix': { input: Empty, output: AttackMatrix },
+  'attack.tagging': { input: z.object({ id: FindingId }).strict(), output: TaggingView },
+  'finding.setTechnique': { input: SetTechniqueInput, output: TaggingView },
+  'attack.navigatorLayer': { input: NavigatorLayerInput, output: NavigatorLayerExport },
 } as const;
 
 export type Contract = typeof contract;

@@ -174,6 +174,23 @@ export const SignoffView = z.object({
 });
 export type SignoffView = z.infer<typeof SignoffView>;
 
+/** What the signal did after the finding was signed: one revision's delta (register/signal-deltas.ts). */
+export const SignalDeltaView = z.object({
+  from_revision: z.number().int(),
+  to_revision: z.number().int(),
+  /** the signal revision in force when the finding was signed */
+  baseline_revision: z.number().int(),
+  at: isoTime,
+  fields: z.record(z.string(), z.object({ old: z.unknown(), new: z.unknown() })),
+  tags: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
+  entities: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
+  techniques: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
+  /** why the change was material (severity_up, new_entities, new_technique); empty when it was not */
+  material: z.array(z.object({ kind: z.string() }).loose()),
+  superseded_by: FindingId.nullable(),
+});
+export type SignalDeltaView = z.infer<typeof SignalDeltaView>;
+
 export const FindingDetail = z.object({
   /** the newest successful draft's brief, and every draft attempt */
   brief: z.lazy(() => BriefRef).nullable(),
@@ -187,12 +204,18 @@ export const FindingDetail = z.object({
     risk_factors: z.record(z.string(), z.number()).nullable(),
     mitigation_plan: z.string().nullable(),
     supersedes: FindingId.nullable(),
+    /** the finding a material signal change opened after this one was signed */
+    superseded_by: FindingId.nullable().default(null),
     /** bumped by every decision change; a sign-off covers exactly one revision */
     decision_revision: z.number().int().min(0),
     secondary_techniques: z.array(z.string()),
+    /** what a blocked finding waits for */
+    awaiting: z.string().nullable(),
   }),
   /** every sign-off, oldest first, each verified now */
   signoffs: z.array(SignoffView),
+  /** signal changes appended after sign-off, oldest first */
+  signal_deltas: z.array(SignalDeltaView).default([]),
   signal: z.object({
     dd_signal_id: z.string(),
     timestamp: isoTime,
@@ -405,6 +428,16 @@ export const FindingUpdateInput = z
     priority: Priority.optional(),
     assignee: z.string().trim().max(100).nullable().optional(),
     reason: z.string().trim().max(2000).optional(),
+    /** raising or lowering it needs a reason; it is a decision field */
+    severity: Severity.optional(),
+    /** what a blocked finding waits for: required when moving to blocked */
+    awaiting: z.string().trim().min(1).max(500).optional(),
+    /** decision fields the analyst edits (the drafter proposes them) */
+    mitigation_plan: z.string().trim().max(20_000).nullable().optional(),
+    recommended_action: z.string().trim().max(2_000).nullable().optional(),
+    blast_radius: z.string().trim().max(2_000).nullable().optional(),
+    /** on a signed finding, a decision edit must say so: it makes a new revision that needs a new sign-off */
+    newRevision: z.boolean().optional(),
   })
   .strict();
 

@@ -45,6 +45,22 @@ export const ERROR_CODES = [
   'EVIDENCE_MISMATCH', // evidence content no longer matches its recorded hash
   'FINDING_SIGNED', // the finding is signed at this revision: its decision is read-only
   'SIGNOFF_REQUIRED', // the step needs a valid sign-off first
+  // Evidence bundles.
+  'EXPORT_NOT_PERMITTED', // only a lead with a current key in the trusted roster exports
+  'BUNDLE_INVALID', // a file that cannot be read as an evidence bundle at all (verify reports the rest)
+  // Containment behind the gate: who may act, and on whose signatures.
+  'ROLE_NOT_PERMITTED', // the roster gives this analyst a role the policy does not allow for the step
+  'APPROVAL_REQUIRED', // the action needs a second analyst's approval before it runs
+  'APPROVAL_INVALID', // an approval (or approval file) does not verify for this request
+  'SELF_APPROVAL', // the requester tried to approve their own request
+  'APPROVAL_EXPIRED', // the approval deadline has passed
+  // Triage: how a finding may be moved and edited by hand.
+  'STATUS_TRANSITION_REFUSED', // that status cannot be reached by hand from this one
+  'REASON_REQUIRED', // the change needs a stated reason (severity, override, blocked-on)
+  // ATT&CK tagging: ids an analyst may pick are active entries of the loaded catalog.
+  'TECHNIQUE_UNKNOWN', // not an id of the loaded ATT&CK catalog
+  'TECHNIQUE_REVOKED', // revoked by MITRE: use its replacement
+  'TECHNIQUE_DEPRECATED', // deprecated by MITRE: no longer to be used
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

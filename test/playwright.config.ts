@@ -8,7 +8,8 @@ export default defineConfig({
   // The project tsconfigs map better-sqlite3-multiple-ciphers to a .d.ts for the compiler; at run
   // time that mapping must not apply (see the file).
   tsconfig: './playwright.tsconfig.json',
-  outputDir: '../test-results',
+  // Overridable so two runs on one machine (several people, several checkouts) do not clear each other's traces.
+  outputDir: process.env['VIGIL_E2E_ARTIFACTS'] ?? '../test-results',
   reporter: [['list'], ['json', { outputFile: '../test-results/e2e-results.json' }]],
   // Specs share one workspace per file and run in order; two workers keep files apart.
   workers: 2,

@@ -17,12 +17,13 @@ import { OfflineDrafter } from '../core/drafter/offline-drafter';
 import { costUsd } from '../core/drafter/pricing';
 import { DEFAULT_PROMPT_VERSION, isPromptVersion, PROMPT_VERSION_IDS } from '../core/drafter/prompts';
 import { evalCommand } from '../core/eval/cli-eval';
+import { cosignCommand, EvidenceUsageError, exportCommand, verifyCommand } from './evidence-commands';
 
 const HELP = `vigil — Vigil's command line (same register and rules as the app)
 
 Usage:
   vigil init  --workspace FILE                 create an empty encrypted workspace
-  vigil demo  --workspace FILE [--signals N] [--seed N]
+  vigil demo  --workspace FILE [--signals N] [--seed N] [--no-team]
                                                create a demo workspace (default 500 signals)
   vigil queue --workspace FILE [--status S] [--severity S] [--priority P] [--assignee A]
               [--tactic TA…] [--technique T…] [--search TEXT] [--sort FIELD[:asc|desc]]
@@ -39,6 +40,13 @@ Usage:
   vigil eval  --set FILE.jsonl [--offline] [--prompt VERSION] [--compare VERSION] [--json]
                                                measure a drafter on a labelled set of signals
   vigil audit verify --workspace FILE [--json] check the hash chain of the audit trail
+  vigil export --workspace FILE --out BUNDLE.zip --reason TEXT [--finding ID …]
+               [--since DATE] [--until DATE] [--public-key-out FILE] [--json]
+                                               a signed evidence bundle (leads only)
+  vigil verify BUNDLE.zip [--trusted-keys FILE] [--threshold K] [--json]
+                                               check a bundle offline: no workspace needed
+  vigil cosign BUNDLE.zip --workspace FILE [--out FILE]
+                                               add your (lead's) signature to a bundle
   vigil --version | --help
 
 Filters take a comma-separated list or repeat (--status new,drafted). --assignee "" selects
@@ -104,6 +112,7 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         workspace: { type: 'string', short: 'w' },
         signals: { type: 'string' },
         seed: { type: 'string' },
+        'no-team': { type: 'boolean' },
         status: { type: 'string', multiple: true },
         severity: { type: 'string', multiple: true },
         priority: { type: 'string', multiple: true },
@@ -124,6 +133,13 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         set: { type: 'string' },
         'page-size': { type: 'string' },
         query: { type: 'string' },
+        out: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        reason: { type: 'string' },
+        'trusted-keys': { type: 'string' },
+        threshold: { type: 'string' },
+        'public-key-out': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -162,6 +178,7 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         const reg = await createDemoWorkspace(path, { passphrase }, {
           signals,
           ...(seed !== undefined ? { seed } : {}),
+          ...(v['no-team'] ? { team: false } : {}),
           catalog: AttackCatalog.load(),
           onProgress: v.json ? undefined : (done, total) => process.stderr.write(`\rdemo: ${done}/${total} signals`),
         });
@@ -278,11 +295,30 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         else out.log(`Audit chain BROKEN at entry ${verdict.broken?.seq}: ${verdict.broken?.reason}. ${verdict.entries} entries before it verify.`);
         return verdict.ok ? 0 : 1;
       }
+      case 'export':
+        return await exportCommand(
+          {
+            workspace: requireWorkspace(v.workspace),
+            out: v.out,
+            findings: v.finding,
+            since: v.since,
+            until: v.until,
+            reason: v.reason,
+            publicKeyOut: v['public-key-out'],
+            json: v.json ?? false,
+            version: version(),
+          },
+          out,
+        );
+      case 'verify':
+        return verifyCommand({ bundle: sub, trustedKeys: v['trusted-keys'], threshold: intOpt(v.threshold, 'threshold'), json: v.json ?? false }, out);
+      case 'cosign':
+        return await cosignCommand({ bundle: sub, workspace: requireWorkspace(v.workspace), out: v.out, json: v.json ?? false }, out);
       default:
         throw new UsageError(`unknown command "${cmd}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof EvidenceUsageError) {
       out.err(`vigil: ${e.message}\n\n${HELP}`);
       return 2;
     }

@@ -8,12 +8,17 @@ import type { FindingDetail, QueueFacets, VaultStatus, VigilEvent } from '../../
 import { FINDING_STATUSES, PRIORITIES, SEVERITIES } from '../../shared/domain';
 import { VigilError } from '../../shared/errors';
 import { AttackCatalog } from './attack/catalog';
+import { navigatorLayer } from './attack/navigator-layer';
+import { attackMatrix, setTechnique, taggingView } from './attack/tagging';
+import { tacticFacets, techniqueFacets } from './attack/facets';
 import { AppStateFile } from './app-state';
 import { Register } from './register/register';
 import { DEFAULT_SCRYPT, type OsKeyWrapper, type ScryptParams, type Unlock } from './register/vault-key';
 import { createDemoWorkspace } from './demo/demo-workspace';
 import { IdleLock } from './idle-lock';
 import { Sources } from './sources/sources-service';
+import { Containment } from './containment/containment-service';
+import { containmentHandlers } from './containment/handlers';
 import { Drafting } from './drafter/drafting-service';
 import { LlmDrafter } from './drafter/llm-drafter';
 import { OfflineDrafter } from './drafter/offline-drafter';
@@ -21,7 +26,9 @@ import { costUsd } from './drafter/pricing';
 import { DEFAULT_PROMPT_VERSION, isPromptVersion } from './drafter/prompts';
 import { FindingBrief } from '../../shared/brief';
 import type { SourcesSettings } from '../../shared/domain';
-import { outboundFor } from './outbox/outbound';
+import { outboundFor, type OutboundContext } from './outbox/outbound';
+import { triagePatch } from './triage';
+import { applyAssignmentNow, assignmentStatus, saveAssignment } from './assignment';
 import type { FindingUpdateInput } from '../../shared/domain';
 import type { z } from 'zod';
 import { findKey, generateAnalystKey, type Roster } from './custody';
@@ -38,6 +45,8 @@ export interface WorkspaceOptions {
   scrypt?: ScryptParams;
   catalog?: AttackCatalog;
   demoSignals?: number;
+  /** the demo team's roster, keys and sign-offs (default on); off for the first-use walk */
+  demoTeam?: boolean;
   /** who the local user is, until analyst profiles exist */
   actor: string;
   /** background timers of the sources (auto sync, drain, probe); tests turn them off */
@@ -84,6 +93,7 @@ export class Workspace {
   private register: Register | null = null;
   private src: Sources | null = null;
   private drafting: Drafting | null = null;
+  private contain: Containment | null = null;
   private offlineDrafter: OfflineDrafter | null = null;
   private readonly state: AppStateFile;
   private readonly listeners = new Set<(e: VigilEvent) => void>();
@@ -161,6 +171,8 @@ export class Workspace {
     this.src = null;
     this.drafting?.dispose();
     this.drafting = null;
+    this.contain?.dispose();
+    this.contain = null;
     if (this.register) {
       this.register.close();
       this.register = null;
@@ -182,6 +194,7 @@ export class Workspace {
         signals: this.opts.demoSignals ?? 500,
         scrypt: this.opts.scrypt ?? DEFAULT_SCRYPT,
         catalog: this.catalog,
+        ...(this.opts.demoTeam === false ? { team: false } : {}),
       });
       this.register = reg;
       this.attachServices();
@@ -226,6 +239,19 @@ export class Workspace {
       timers: this.opts.sourceTimers ?? true,
       ...(this.opts.clientOverrides ? { clientOverrides: this.opts.clientOverrides } : {}),
     });
+    this.contain?.dispose();
+    this.contain = new Containment(reg, {
+      scrypt: this.opts.scrypt ?? DEFAULT_SCRYPT,
+      emit: (changed) => this.emit({ type: 'findings', changed, reason: 'containment' }),
+      enqueued: () => this.src?.notifyEnqueued(),
+      timers: this.opts.sourceTimers ?? true,
+    });
+  }
+
+  /** The unlocked workspace's containment gate. */
+  containment(): Containment {
+    this.reg();
+    return this.contain!;
   }
 
   /** The unlocked workspace's drafting. */
@@ -249,25 +275,21 @@ export class Workspace {
     const n = Number(i.id.slice(4));
     const src = this.sources();
     const settings = src.settings().datadog;
-    const patch = {
-      ...(i.status !== undefined ? { status: i.status } : {}),
-      ...(i.priority !== undefined ? { priority: i.priority } : {}),
-      ...(i.assignee !== undefined ? { assignee: i.assignee || null } : {}),
+    const current = reg.finding(n);
+    if (!current) throw new VigilError('NOT_FOUND', `Finding ${i.id} does not exist in this workspace.`);
+    const patch = triagePatch(current, i);
+    const triage = {
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
+      ...(patch.assignee !== undefined ? { assignee: patch.assignee } : {}),
     };
-    if (!reg.finding(n)) throw new VigilError('NOT_FOUND', `Finding ${i.id} does not exist in this workspace.`);
-    if (patch.status === 'signed') {
-      throw new VigilError('SIGNOFF_REQUIRED', `${i.id} becomes signed only through a sign-off with your analyst key, not by setting its status.`);
-    }
+    const reason = i.reason ?? (patch.status === 'blocked' && patch.awaiting ? `blocked: ${patch.awaiting}` : undefined);
     reg.updateFinding(n, patch, this.opts.actor, {
-      ...(i.reason ? { reason: i.reason } : {}),
+      ...(reason ? { reason } : {}),
+      ...(i.newRevision ? { newRevision: true } : {}),
       outbox: settings.configured
         ? (before) =>
-            outboundFor(before, { ...patch, ...(i.reason ? { reason: i.reason } : {}), actor: this.opts.actor }, {
-              workspaceId: reg.workspaceId,
-              hasCase: reg.findingCase(n) !== null,
-              caseProject: settings.projectId ? { projectId: settings.projectId, ...(settings.caseTypeId ? { typeId: settings.caseTypeId } : {}) } : null,
-              datadogUser: (h) => reg.datadogUserOf(h),
-            })
+            outboundFor(before, { ...triage, ...(reason ? { reason } : {}), actor: this.opts.actor }, this.outboundContext(n))
         : undefined,
     });
     if (settings.configured) src.notifyEnqueued();
@@ -328,9 +350,33 @@ export class Workspace {
     if (!reg.roster()) throw new VigilError('ROSTER_MISSING', 'Import the team roster before signing off: it is what a sign-off is checked against.');
     const roster = this.trustedRoster();
     if (!roster) throw new VigilError('ROSTER_UNTRUSTED', 'The stored team roster no longer verifies; import a roster a lead signed.');
-    const receipt = reg.signOffFinding(n, { handle: me.handle, key: me.key, roster, workspaceId: reg.workspaceId });
+    const settings = this.sources().settings().datadog;
+    // The sign-off and its copy for Datadog (signal under review, case status and a comment naming
+    // the key and signature) commit together.
+    const receipt = reg.transaction(() => {
+      const before = reg.finding(n)!;
+      const r = reg.signOffFinding(n, { handle: me.handle, key: me.key, roster, workspaceId: reg.workspaceId });
+      if (settings.configured) {
+        const note = `Signed off in Vigil by ${me.handle} (key ${r.key_id}, decision revision ${r.revision}, signature sha256 ${r.signature_sha256}).`;
+        reg.enqueueOutbox(outboundFor(before, { status: 'signed', reason: note, ...(settings.projectId ? { comment: note } : {}), actor: me.handle }, this.outboundContext(n)), me.handle);
+      }
+      return r;
+    });
+    if (settings.configured) this.sources().notifyEnqueued();
     this.emit({ type: 'findings', changed: [id], reason: 'signoff' });
     return receipt;
+  }
+
+  /** How a local change of finding n maps to Datadog: the workspace, its case, the case project. */
+  private outboundContext(n: number): OutboundContext {
+    const reg = this.reg();
+    const settings = this.sources().settings().datadog;
+    return {
+      workspaceId: reg.workspaceId,
+      hasCase: reg.findingCase(n) !== null,
+      caseProject: settings.projectId ? { projectId: settings.projectId, ...(settings.caseTypeId ? { typeId: settings.caseTypeId } : {}) } : null,
+      datadogUser: (h) => reg.datadogUserOf(h),
+    };
   }
 
   commentFinding(id: string, text: string): FindingDetail {
@@ -343,12 +389,7 @@ export class Workspace {
       reg.addEvidence(n, { kind: 'note', title: `Note by ${this.opts.actor}`, content: text }, this.opts.actor);
       if (settings.configured && settings.projectId) {
         reg.enqueueOutbox(
-          outboundFor(before, { comment: text, actor: this.opts.actor }, {
-            workspaceId: reg.workspaceId,
-            hasCase: reg.findingCase(n) !== null,
-            caseProject: { projectId: settings.projectId, ...(settings.caseTypeId ? { typeId: settings.caseTypeId } : {}) },
-            datadogUser: (h) => reg.datadogUserOf(h),
-          }),
+          outboundFor(before, { comment: text, actor: this.opts.actor }, this.outboundContext(n)),
           this.opts.actor,
         );
       }
@@ -387,12 +428,8 @@ export class Workspace {
       severity: byValue(f.severity, sevOrder),
       priority: byValue(f.priority, PRIORITIES),
       assignee: f.assignee.map((r) => ({ value: r.value, label: r.value === '' ? 'Unassigned' : r.value, count: r.count })),
-      tactic: f.tactic
-        .filter((r) => r.value !== '')
-        .map((r) => ({ value: r.value, label: `${r.value} ${this.catalog.tactic(r.value)?.name ?? ''}`.trim(), count: r.count })),
-      technique: f.technique
-        .filter((r) => r.value !== '')
-        .map((r) => ({ value: r.value, label: `${r.value} ${this.catalog.technique(r.value)?.name ?? ''}`.trim(), count: r.count })),
+      tactic: tacticFacets(this.catalog, f.tactic),
+      technique: techniqueFacets(this.catalog, f.technique),
     };
   }
 
@@ -409,6 +446,7 @@ export class Workspace {
     const ctx = reg.contextRequest(n);
     const dcase = reg.findingCase(n);
     const latest = reg.latestDraft(n);
+    const supersededBy = reg.supersededBy(n);
     const briefParsed = latest?.output ? FindingBrief.safeParse(JSON.parse(latest.output)) : null;
     return {
       brief: briefParsed?.success ? briefParsed.data : null,
@@ -445,9 +483,23 @@ export class Workspace {
         risk_factors: rec.risk_factors,
         mitigation_plan: rec.mitigation_plan,
         supersedes: rec.supersedes === null ? null : `FND-${rec.supersedes}`,
+        superseded_by: supersededBy === null ? null : `FND-${supersededBy}`,
         decision_revision: rec.decision_revision,
         secondary_techniques: rec.secondary_techniques,
+        awaiting: rec.awaiting,
       },
+      signal_deltas: reg.signalDeltas(n).map((d) => ({
+        from_revision: d.from_revision,
+        to_revision: d.to_revision,
+        baseline_revision: d.baseline_revision,
+        at: new Date(d.created_at).toISOString(),
+        fields: d.delta.fields,
+        tags: d.delta.tags,
+        entities: d.delta.entities,
+        techniques: d.delta.techniques,
+        material: d.material ?? [],
+        superseded_by: d.superseded_by === null ? null : `FND-${d.superseded_by}`,
+      })),
       // The roster is parsed and re-verified only for findings that carry a sign-off.
       signoffs: (reg.signoffRows(n).length > 0 ? reg.verifyFindingSignoffs(n, this.trustedRoster()) : []).map((c) => ({
         analyst: c.analyst,
@@ -563,6 +615,23 @@ export class Workspace {
       'custody.importRoster': (i) => this.importRoster(i.text, i.pinKeyId),
       'custody.exportRoster': () => this.exportRoster(),
       'finding.signOff': (i) => this.signOff(i.id),
+      ...containmentHandlers(() => this.containment(), this.opts.actor),
+      'finding.revisionDiff': (i) => this.reg().revisionDiff(Number(i.id.slice(4)), i.revision),
+      'assignment.get': () => assignmentStatus(this.reg(), this.trustedRoster()),
+      'assignment.save': (i) => saveAssignment(this.reg(), this.trustedRoster(), i.config, this.opts.actor),
+      'assignment.apply': () => {
+        const r = applyAssignmentNow(this.reg());
+        if (r.assigned.length > 0) this.emit({ type: 'findings', changed: r.assigned.map((a) => a.id), reason: 'assignment' });
+        return r;
+      },
+      'attack.matrix': () => attackMatrix(this.catalog),
+      'attack.tagging': (i) => taggingView(this.catalog, this.reg(), i.id),
+      'finding.setTechnique': (i) => {
+        const view = setTechnique(this.catalog, this.reg(), this.opts.actor, i);
+        this.emit({ type: 'findings', changed: [i.id], reason: 'technique' });
+        return view;
+      },
+      'attack.navigatorLayer': (i) => navigatorLayer(this.catalog, this.reg(), this.opts.actor, i),
       'finding.get': (i) => {
         this.touch();
         return this.findingDetail(i.id);

@@ -36,7 +36,7 @@ export async function filterStatus(page: Page, status: string | null): Promise<v
   await page.getByRole('option').and(page.locator(`[data-value="${status}"]`)).click();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('listbox')).toHaveCount(0);
-  await expect(dataRows(page).first().locator('[data-col="status"]')).toHaveText(status);
+  await expect(dataRows(page).first().locator('[data-col="status"]')).toHaveText(status.replace('_', ' '));
 }
 
 /** A full-page screenshot into test-results/, with the pointer out of the way of tooltips. */

@@ -32,6 +32,8 @@ const MAX_BODY_BYTES = 1 << 20;
 export interface HarnessOptions {
   /** signals in the demo workspace; the app's default (500) when omitted */
   demoSignals?: number;
+  /** the demo team's roster, keys and sign-offs; false for the first-use walk */
+  demoTeam?: boolean;
   /**
    * Start with an existing, empty workspace (the state a team's new workspace is in before its
    * first sync) instead of the Welcome view. The page shows the Unlock view for it.
@@ -261,6 +263,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       scrypt: FAST_SCRYPT_FOR_TESTS,
       actor: 'e2e',
       ...(opts.demoSignals !== undefined ? { demoSignals: opts.demoSignals } : {}),
+      ...(opts.demoTeam !== undefined ? { demoTeam: opts.demoTeam } : {}),
       ...(opts.sources ? { sourceTimers: false, clientOverrides: { sleep: async () => undefined, maxRetries: 2 } } : {}),
     });
   } catch (e) {

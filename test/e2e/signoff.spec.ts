@@ -12,7 +12,7 @@ const PASSPHRASE = 'correct horse battery staple';
 const HANDLE = 'amara.okafor';
 const DAY = 86_400_000;
 
-test.use({ harnessOptions: { demoSignals: 120 } });
+test.use({ harnessOptions: { demoSignals: 120, demoTeam: false } });
 test.describe.configure({ mode: 'serial' });
 
 /** The lead's key lives only in this test process, like on the lead's own workstation. */

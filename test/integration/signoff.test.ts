@@ -75,6 +75,7 @@ beforeEach(async () => {
     os: null,
     scrypt: FAST_SCRYPT_FOR_TESTS,
     demoSignals: 80,
+    demoTeam: false,
     actor: 'local:analyst',
     sourceTimers: false,
   });
@@ -220,8 +221,8 @@ describe('sign-off', () => {
     const [id] = await draftedFindings(1);
     const n = Number(id!.slice(4));
     await call('finding.signOff', { id });
-    // Even with its status moved back by hand, the signed decision is not the drafter's to change.
-    await call('finding.update', { id, status: 'in_review' });
+    // Even with its status moved on (closed), the signed decision is not the drafter's to change.
+    await call('finding.update', { id, status: 'closed', reason: 'benign after review' });
     const before = ws.reg().finding(n)!.row;
     ws.reg().recordDraft(
       { finding_id: n, drafter: 'test', model: null, prompt_version: null, input_hash: 'h', output: '{}', tokens_in: null, tokens_out: null, cost_usd: null, latency_ms: 1, retries: 0, error: null, created_at: Date.now() },

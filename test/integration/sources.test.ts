@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as custody from '../../electron/core/custody';
 import { dispatch } from '../../electron/core/dispatch';
 import { generateDemoSignals } from '../../electron/core/demo/signal-factory';
 import { FAST_SCRYPT_FOR_TESTS } from '../../electron/core/register/vault-key';
@@ -212,5 +213,41 @@ describe('sources in a workspace', () => {
     await ws.sources().kick(true);
     expect((await call<{ pending: number; failed: number }>('outbox.status'))).toMatchObject({ pending: 0, failed: 0 });
     expect(dd.state.casesCreated).toBe(1);
+  });
+
+  it('a sign-off reaches Datadog through the outbox: the signal under review and a case comment naming key and signature', async () => {
+    await connect();
+    await call('sync.start');
+    await ws.sources().whenSynced();
+    await call('finding.update', { id: 'FND-4', status: 'in_review', reason: 'reviewing' });
+    await ws.sources().kick(true);
+    // This workstation's key and a lead-signed roster naming it.
+    const lead = custody.generateAnalystKey();
+    const me = await call<{ me: { handle: string; key_id: string; public_key: string } }>('custody.createKey', { handle: 'amara.okafor', name: 'Amara Okafor' });
+    const notBefore = new Date(Date.now() - 86_400_000).toISOString();
+    const roster = custody.createRoster({
+      team: 'blue',
+      version: 1,
+      issued_at: notBefore,
+      analysts: [
+        { handle: 'diego.ramos', name: 'Diego Ramos', role: 'lead', keys: [{ key_id: lead.keyId, public_key: lead.publicKey, not_before: notBefore }] },
+        { handle: 'amara.okafor', name: 'Amara Okafor', role: 'analyst', keys: [{ key_id: me.me.key_id, public_key: me.me.public_key, not_before: notBefore }] },
+      ],
+    });
+    await call('custody.importRoster', { text: custody.exportRoster(custody.signRoster(roster, 'diego.ramos', lead)), pinKeyId: lead.keyId });
+    // Offline at the moment of signing: the sign-off is local at once, its copy waits.
+    dd.faults.always('*', { kind: 'reset', phase: 'before_headers', rst: true });
+    const receipt = await call<{ key_id: string; signature_sha256: string }>('finding.signOff', { id: 'FND-4' });
+    expect((await call<{ pending: number }>('outbox.status')).pending).toBeGreaterThanOrEqual(2);
+    dd.faults.clear();
+    await ws.sources().probe();
+    await ws.sources().kick(true);
+    expect(await call<{ pending: number; failed: number }>('outbox.status')).toMatchObject({ pending: 0, failed: 0 });
+    const detail = await call<FindingDetail>('finding.get', { id: 'FND-4' });
+    const caseId = detail.datadogCase!.id;
+    const delivered = (what: string) => dd.requestsTo(what).filter((r) => r.status !== null && r.status < 300);
+    const comments = delivered(`POST /api/v2/cases/${caseId}/comment`).map((r) => JSON.stringify(r.body ?? ''));
+    expect(comments.some((c) => c.includes(receipt.key_id) && c.includes(receipt.signature_sha256))).toBe(true);
+    expect(delivered(`PATCH /api/v2/security_monitoring/signals/${detail.finding.dd_signal_id}/state`).length).toBeGreaterThanOrEqual(2);
   });
 });

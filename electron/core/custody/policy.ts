@@ -60,6 +60,16 @@ export const APPROVAL_DEADLINE_MINUTES: Readonly<Record<Severity, number>> = {
 /** Tolerated clock difference between two analysts' machines for "signed in the future" checks. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
+/**
+ * Who may export (and so sign) an evidence bundle: leads. A bundle speaks for the team to an
+ * auditor, like the roster does; an analyst's own sign-offs travel inside it.
+ */
+export const EXPORT_ROLES: readonly Role[] = ['lead'];
+
+export function mayExport(role: Role): boolean {
+  return EXPORT_ROLES.includes(role);
+}
+
 export function maySignOff(role: Role): boolean {
   return SIGNOFF_ROLES.includes(role);
 }

@@ -6,8 +6,13 @@ import type { AttackCatalog } from '../attack/catalog';
 import { Register } from '../register/register';
 import type { ScryptParams, Unlock } from '../register/vault-key';
 import { normalizeSignal } from '../signals/normalize';
-import { signalBrief, SIGNAL_BRIEF_DRAFTER } from '../drafter/signal-brief';
+import { canonicalJson } from '../../../shared/canonical-json';
+import { buildDraftInput, draftInputHash } from '../drafter/draft-input';
+import { patchFromBrief } from '../drafter/draft-runner';
+import { OfflineDrafter } from '../drafter/offline-drafter';
 import { createPrng } from './prng';
+import type { AssignmentConfig } from '../../../shared/assignment';
+import { createRoster, exportRoster, generateAnalystKey, signRoster, type AnalystKey, type Roster } from '../custody';
 import { DEMO_ANALYSTS, iterateDemoSignals } from './signal-factory';
 
 export interface DemoOptions {
@@ -16,7 +21,29 @@ export interface DemoOptions {
   scrypt?: ScryptParams;
   catalog: AttackCatalog;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The demo team's custody (default on): a roster signed by a demo lead, this workstation's key for
+   * DEMO_WORKSTATION_ANALYST, and findings signed off with each demo analyst's own key. Off, the
+   * workspace starts as a new team's would: no key, no roster, nothing signed (the first-use walk).
+   */
+  team?: boolean;
 }
+
+/** Cloud control-plane findings go to the cloud specialist; anything high or worse to whoever is on call. */
+export const DEMO_ASSIGNMENT: AssignmentConfig = {
+  enabled: true,
+  rules: [
+    { name: 'Cloud control plane to the cloud specialist', sources: ['cloudtrail', 'gcp.audit', 'azure.activitylogs'], tactics: [], assign: { to: 'analyst', handle: 'li.wei' } },
+    { name: 'High and critical to on call', sources: [], tactics: [], min_severity: 'high', assign: { to: 'on_call' } },
+  ],
+  rotation: { handles: ['amara.okafor', 'jonas.berg', 'priya.nair', 'diego.ramos'], shift_hours: 12, starts_at: '2026-10-01T08:00:00.000Z' },
+  fallback_on_call: false,
+};
+
+/** Whose key this workstation holds in the demo: an analyst, so signing works at once. */
+export const DEMO_WORKSTATION_ANALYST = 'amara.okafor';
+export const DEMO_TEAM = 'Northwind SOC';
+const DEMO_KEYS_FROM = '2026-10-01T00:00:00.000Z';
 
 const TARGETS: readonly [FindingStatus, number][] = [
   ['new', 28],
@@ -64,6 +91,10 @@ export function populateDemo(reg: Register, opts: DemoOptions): void {
   const leads = DEMO_ANALYSTS.filter((a) => a.role === 'lead');
   const t0 = Date.parse('2026-10-21T12:00:00Z');
   for (const [i, a] of DEMO_ANALYSTS.entries()) reg.addAnalyst(a, 'system:demo', t0 + i * MINUTE);
+  const team = opts.team === false ? null : provisionTeam(reg, t0);
+  const drafter = new OfflineDrafter(opts.catalog);
+  // The team's assignment rules and on-call rotation, applied as each finding opens.
+  reg.setAssignment(DEMO_ASSIGNMENT, 'system:demo');
 
   let batch: unknown[] = [];
   let done = 0;
@@ -85,38 +116,53 @@ export function populateDemo(reg: Register, opts: DemoOptions): void {
           reg.updateFinding(fid, patch, actor, reason ? { reason, at } : { at });
           at += rng.int(3, 240) * MINUTE;
         };
-        if (target === 'new') {
-          if (rng.chance(0.3)) step({ assignee: analyst.handle }, 'system:on-call-rotation', 'on-call rotation');
-          return;
-        }
-        const brief = signalBrief(n, tacticFor);
-        step(
+        if (target === 'new') return;
+        // Drafted by the offline drafter, recorded like any draft (the case view shows its brief,
+        // claims and evidence; the Drafts view lists it).
+        const input = buildDraftInput(reg, fid);
+        const t = performance.now();
+        const brief = drafter.brief(input);
+        reg.recordDraft(
           {
-            status: 'drafted',
-            drafted_by: SIGNAL_BRIEF_DRAFTER,
-            mitre_technique: brief.mitre_technique,
-            mitre_tactic: brief.mitre_tactic,
-            blast_radius: brief.blast_radius,
-            blast_radius_count: brief.blast_radius_count,
-            recommended_action: brief.recommended_action,
-            risk_factors: brief.risk_factors,
-            risk_score: brief.risk_score,
-            splunk_search: n.source ? `Vigil - prior activity (${n.source})` : 'Vigil - prior activity',
+            finding_id: fid,
+            drafter: drafter.identity,
+            model: drafter.model,
+            prompt_version: drafter.promptVersion,
+            input_hash: draftInputHash(input, drafter),
+            output: canonicalJson(brief),
+            tokens_in: 0,
+            tokens_out: 0,
+            cost_usd: 0,
+            latency_ms: Math.round(performance.now() - t),
+            retries: 0,
+            error: null,
+            created_at: at,
           },
-          SIGNAL_BRIEF_DRAFTER,
+          {
+            patch: { ...patchFromBrief(brief, drafter, 'new'), splunk_search: n.source ? `Vigil - prior activity (${n.source})` : 'Vigil - prior activity' },
+            actor: drafter.identity,
+          },
         );
+        at += rng.int(3, 240) * MINUTE;
         if (target === 'drafted') return;
         step({ assignee: analyst.handle, status: 'in_review' }, lead.handle, 'assigned by lead');
         if (target === 'in_review') return;
         if (target === 'blocked') {
-          step({ status: 'blocked' }, analyst.handle, rng.pick(BLOCKED_ON));
+          const awaiting = rng.pick(BLOCKED_ON);
+          step({ status: 'blocked', awaiting }, analyst.handle, `blocked: ${awaiting}`);
           return;
         }
         if (target === 'closed' && rng.chance(0.5)) {
           step({ status: 'closed' }, analyst.handle, rng.pick(CLOSE_REASONS));
           return;
         }
-        step({ status: 'signed', analyst_signoff: analyst.handle, signed_at: at }, analyst.handle, 'signed off');
+        if (team) {
+          // A real sign-off with the analyst's own key, checked against the demo roster.
+          reg.signOffFinding(fid, { handle: analyst.handle, key: team.keys.get(analyst.handle)!, roster: team.roster, now: at });
+          at += rng.int(3, 240) * MINUTE;
+        } else {
+          step({ status: 'signed', analyst_signoff: analyst.handle, signed_at: at }, analyst.handle, 'signed off');
+        }
         const last = target === 'closed' ? 'contained' : target;
         for (const s of ORDER.slice(ORDER.indexOf('signed') + 1, ORDER.indexOf(last) + 1)) step({ status: s }, analyst.handle);
         if (target === 'closed') step({ status: 'closed' }, analyst.handle, 'contained and verified');
@@ -131,4 +177,30 @@ export function populateDemo(reg: Register, opts: DemoOptions): void {
   }
   flush();
   reg.optimize();
+}
+
+/**
+ * Every demo analyst gets an Ed25519 key; a lead signs the roster naming them all, and it is
+ * imported pinned to that lead's key (in a real team the first import is pinned by comparing the
+ * fingerprint out of band). This workstation keeps DEMO_WORKSTATION_ANALYST's private key; the
+ * others' private keys sign their demo findings and are then dropped, as they would live on the
+ * analysts' own desktops.
+ */
+function provisionTeam(reg: Register, t0: number): { roster: Roster; keys: Map<string, AnalystKey> } {
+  const keys = new Map(DEMO_ANALYSTS.map((a) => [a.handle, generateAnalystKey()] as const));
+  const lead = DEMO_ANALYSTS.find((a) => a.role === 'lead')!;
+  const unsigned = createRoster({
+    team: DEMO_TEAM,
+    version: 1,
+    issued_at: DEMO_KEYS_FROM,
+    analysts: DEMO_ANALYSTS.map((a) => {
+      const k = keys.get(a.handle)!;
+      return { handle: a.handle, name: a.name, role: a.role, keys: [{ key_id: k.keyId, public_key: k.publicKey, not_before: DEMO_KEYS_FROM }] };
+    }),
+  });
+  const roster = signRoster(unsigned, lead.handle, keys.get(lead.handle)!);
+  const me = DEMO_ANALYSTS.find((a) => a.handle === DEMO_WORKSTATION_ANALYST)!;
+  reg.storeAnalystKey({ handle: me.handle, name: me.name }, keys.get(me.handle)!, 'system:demo', t0);
+  reg.importRoster(exportRoster(roster), keys.get(lead.handle)!.keyId, 'system:demo', t0);
+  return { roster, keys };
 }

@@ -7,6 +7,7 @@ import { VigilError, isVigilError, type ErrorCode } from '../../../shared/errors
 import type { Register } from '../register/register';
 import type { OutboxRow } from '../register/source-stores';
 import type { DatadogClient } from '../sources/datadog/client';
+import { deliverContainment } from '../containment/deliver';
 
 const TRANSIENT = new Set<ErrorCode>(['SOURCE_UNREACHABLE', 'SOURCE_TIMEOUT', 'SOURCE_RATE_LIMITED', 'SOURCE_UNAVAILABLE', 'CANCELLED']);
 export const OFFLINE_CODES = new Set<ErrorCode>(['SOURCE_UNREACHABLE', 'SOURCE_TIMEOUT']);
@@ -43,7 +44,9 @@ export async function drainOutbox(
       } catch (e) {
         const code: ErrorCode = isVigilError(e) ? e.code : 'INTERNAL';
         const message = isVigilError(e) ? e.message : 'Unexpected failure while sending to Datadog.';
-        const transient = TRANSIENT.has(code) || (code === 'SOURCE_BAD_RESPONSE' && row.attempts + 1 < BAD_RESPONSE_RETRIES);
+        // A containment run that may have reached Datadog (or failed its re-verification) is never retried on its own.
+        const permanent = (e as { permanent?: unknown } | null)?.permanent === true;
+        const transient = !permanent && (TRANSIENT.has(code) || (code === 'SOURCE_BAD_RESPONSE' && row.attempts + 1 < BAD_RESPONSE_RETRIES));
         reg.outboxNotSent(row, { code, message }, transient ? now() + backoffMs(row.attempts) : null);
         if (transient) out.retrying++;
         else out.failed++;
@@ -105,6 +108,10 @@ async function deliver(reg: Register, client: DatadogClient, row: OutboxRow, sig
     case 'case.comment':
       await client.commentCase(caseOf(Number(p['findingId'])), String(p['text']), o);
       break;
+    case 'containment.run':
+      // Re-verifies every signature the run needs before anything leaves, and marks the row itself.
+      await deliverContainment(reg, client, row, signal);
+      return;
   }
   reg.outboxSent(row, Date.now());
 }

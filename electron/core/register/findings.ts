@@ -25,6 +25,8 @@ export interface FindingPatch {
   risk_factors?: Record<string, number> | null;
   mitigation_plan?: string | null;
   secondary_techniques?: string[] | null;
+  /** what a blocked finding waits for; cleared when it leaves blocked */
+  awaiting?: string | null;
 }
 
 /**
@@ -65,6 +67,7 @@ const PATCHABLE = new Set<keyof FindingPatch>([
   'risk_factors',
   'mitigation_plan',
   'secondary_techniques',
+  'awaiting',
 ]);
 
 export interface FindingUpdateOptions {
@@ -87,6 +90,7 @@ export interface FindingRecord {
   /** bumped by every decision-field change; a sign-off covers exactly one revision */
   decision_revision: number;
   secondary_techniques: string[];
+  awaiting: string | null;
   signal: {
     id: number;
     dd_signal_id: string;
@@ -140,6 +144,7 @@ export class FindingStore {
       supersedes: (f['supersedes'] as number | null) ?? null,
       decision_revision: (f['decision_revision'] as number | null) ?? 0,
       secondary_techniques: typeof f['secondary_techniques'] === 'string' ? (JSON.parse(f['secondary_techniques']) as string[]) : [],
+      awaiting: (f['awaiting'] as string | null) ?? null,
       signal: {
         ...s,
         payload: JSON.parse(p.payload),
@@ -177,6 +182,10 @@ export class FindingStore {
       }
       revised = true;
       effective = { ...patch, status: 'in_review', analyst_signoff: null, signed_at: null };
+    }
+    // What a blocked finding waited for goes with the block (the history keeps it).
+    if (effective.status !== undefined && effective.status !== 'blocked' && current['awaiting'] != null && effective.awaiting === undefined) {
+      effective = { ...effective, awaiting: null };
     }
     const dims = (r: Record<string, unknown>): FacetDims => [
       String(r['status']),
@@ -238,6 +247,16 @@ export class FindingStore {
       if (effective.title !== undefined || effective.mitre_technique !== undefined) this.refreshSearch(id);
     }
     return this.get(id)!;
+  }
+
+  /** One stored revision of the finding's signal, parsed; null when there is no such revision. */
+  revisionPayload(id: number, revision: number): { payload: unknown; fetched_at: number; content_hash: string } | null {
+    const f = this.byId.get(id) as { signal_id: number } | undefined;
+    if (!f) throw new VigilError('NOT_FOUND', `Finding FND-${id} does not exist.`);
+    const r = this.db.prepare('SELECT payload, fetched_at, content_hash FROM signal_revisions WHERE signal_id = ? AND revision = ?').get(f.signal_id, revision) as
+      | { payload: string; fetched_at: number; content_hash: string }
+      | undefined;
+    return r ? { payload: JSON.parse(r.payload), fetched_at: r.fetched_at, content_hash: r.content_hash } : null;
   }
 
   /** True when a sign-off exists for this finding at this decision revision. */

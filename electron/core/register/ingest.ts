@@ -7,6 +7,7 @@ import { SEVERITIES, type Priority, type Severity } from '../../../shared/domain
 import type { AuditCursor, AuditWriter } from './audit';
 import type { DB } from './database';
 import type { FacetDims } from './facet-index';
+import { SignalDeltaRecorder } from './signal-deltas';
 
 export interface IngestOptions {
   actor: string;
@@ -27,6 +28,10 @@ export interface IngestResult {
   openedFindings: number[];
   /** their facet rows, for the in-memory counts (applied once the transaction commits) */
   openedFacets: FacetDims[];
+  /** revisions of signed findings' signals, appended as deltas (signal-deltas.ts) */
+  deltas: number;
+  /** of those, material ones: each opened a new finding that supersedes the signed one */
+  superseded: number;
 }
 
 export const PRIORITY_FOR_SEVERITY: Record<Severity, Priority> = {
@@ -48,6 +53,8 @@ export class SignalIngester {
   private readonly insertEntity;
   private readonly insertDims;
   private readonly insertQuarantine;
+  private readonly setSupersedes;
+  private readonly deltas: SignalDeltaRecorder;
 
   constructor(
     private readonly db: DB,
@@ -84,6 +91,8 @@ export class SignalIngester {
     this.insertQuarantine = db.prepare(
       'INSERT INTO quarantine (dd_signal_id, reason, payload, received_at) VALUES (?, ?, ?, ?)',
     );
+    this.setSupersedes = db.prepare('UPDATE findings SET supersedes = ? WHERE id = ? AND supersedes IS NULL');
+    this.deltas = new SignalDeltaRecorder(db);
   }
 
   ingest(raws: readonly unknown[], opts: IngestOptions): IngestResult {
@@ -97,7 +106,7 @@ export class SignalIngester {
         throw e;
       }
     });
-    const result: IngestResult = { inserted: 0, revised: 0, unchanged: 0, quarantined: [], openedFindings: [], openedFacets: [] };
+    const result: IngestResult = { inserted: 0, revised: 0, unchanged: 0, quarantined: [], openedFindings: [], openedFacets: [], deltas: 0, superseded: 0 };
     this.db
       .transaction(() => {
         const cursor = this.audit.begin();
@@ -136,11 +145,40 @@ export class SignalIngester {
         at: now,
       });
       result.revised++;
+      // A signed finding keeps its decision: the change becomes a delta, and a material one opens a
+      // finding that supersedes it. Only revisions pay for this lookup, never a new signal.
+      const outcome = this.deltas.onRevision({
+        signalId: existing.id,
+        ddId: n.ddId,
+        prevRevision: existing.revision,
+        revision,
+        next: n,
+        now,
+        actor: opts.actor,
+        cursor,
+        openSuperseding: (oldId) => this.openFinding(existing.id, n, now, opts, cursor, result, oldId),
+      });
+      if (outcome !== 'none') result.deltas++;
+      if (outcome === 'superseded') result.superseded++;
       return;
     }
     const info = this.insertSignal.run(n.ddId, n.ts, n.severity, n.ruleId, n.ruleName, n.ruleType, n.source, n.title, n.triageState, n.contentHash, now);
     const signalId = Number(info.lastInsertRowid);
     this.insertRevision.run(signalId, 1, n.contentHash, n.canonical, now);
+    this.openFinding(signalId, n, now, opts, cursor, result, null);
+    result.inserted++;
+  }
+
+  /** A finding in status new for the signal; `supersedes` when it replaces a signed one after a material change. */
+  private openFinding(
+    signalId: number,
+    n: NormalizedSignal,
+    now: number,
+    opts: IngestOptions,
+    cursor: AuditCursor,
+    result: IngestResult,
+    supersedes: number | null,
+  ): number {
     const technique = n.techniques[0] ?? null;
     const tactic = n.tactics[0] ?? (technique && opts.tacticFor ? opts.tacticFor(technique) : null);
     const f = this.insertFinding.run(
@@ -158,6 +196,7 @@ export class SignalIngester {
       now,
     );
     const findingId = Number(f.lastInsertRowid);
+    if (supersedes !== null) this.setSupersedes.run(supersedes, findingId);
     this.countFacet.run(n.severity, PRIORITY_FOR_SEVERITY[n.severity], tactic ?? '', technique ?? '');
     this.insertDims.run(findingId, SEVERITIES.indexOf(n.severity), PRIORITY_FOR_SEVERITY[n.severity], tactic, technique, technique);
     result.openedFacets.push(['new', n.severity, PRIORITY_FOR_SEVERITY[n.severity], '', tactic ?? '', technique ?? '']);
@@ -171,11 +210,24 @@ export class SignalIngester {
       action: 'finding.opened',
       entity: 'finding',
       entityId: `FND-${findingId}`,
-      new: { dd_signal_id: n.ddId, severity: n.severity, status: 'new', mitre_technique: technique },
-      at: opts.openedAt ? opts.openedAt(n.ts) : now,
+      new:
+        supersedes === null
+          ? { dd_signal_id: n.ddId, severity: n.severity, status: 'new', mitre_technique: technique }
+          : { dd_signal_id: n.ddId, severity: n.severity, status: 'new', mitre_technique: technique, supersedes: `FND-${supersedes}` },
+      at: supersedes === null && opts.openedAt ? opts.openedAt(n.ts) : now,
     });
-    result.inserted++;
     result.openedFindings.push(findingId);
+    return findingId;
+  }
+
+  /** Deltas appended to a signed finding after its sign-off, oldest first. */
+  signalDeltas(findingId: number) {
+    return this.deltas.deltas(findingId);
+  }
+
+  /** The finding that superseded this one after a material signal change, or null. */
+  supersededBy(findingId: number): number | null {
+    return this.deltas.supersededByOf(findingId);
   }
 }
 

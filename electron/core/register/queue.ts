@@ -12,12 +12,21 @@ import {
 } from '../../../shared/domain';
 import type { DB } from './database';
 import type { FacetIndex } from './facet-index';
+import { QueueMemo } from './queue-memo';
 import type { Statement as DriverStatement } from 'better-sqlite3-multiple-ciphers';
 
 type Statement = DriverStatement<unknown[]>;
 
 /** Matches beyond this many are not counted exactly, nor sorted other than newest first. */
 export const SEARCH_CAP = 10_000;
+
+/**
+ * A page whose best SQL plan visits more rows than this (the cost unit of chooseIndex) is walked
+ * in memory instead (queue-memo.ts): deep pages under a selective filter and a non-id sort. The
+ * first such page builds the memory (about a second on 1,000,000 findings); small registers and
+ * shallow pages never need it.
+ */
+const MEMO_MIN_COST = 1_000;
 
 const SORT: Record<QueueSortField, { col: string; index: string }> = {
   finding_id: { col: 'id', index: '' },
@@ -159,11 +168,14 @@ export function ftsQuery(text: string): string | null {
 
 export class QueueReader {
   private readonly stmtCache = new Map<string, Statement>();
+  readonly memo: QueueMemo;
 
   constructor(
     private readonly db: DB,
     private readonly facetIndex: FacetIndex,
-  ) {}
+  ) {
+    this.memo = new QueueMemo(db);
+  }
 
   private stmt(sql: string): Statement {
     let s = this.stmtCache.get(sql);
@@ -181,9 +193,31 @@ export class QueueReader {
   }
 
   page(q: QueueQueryParsed): QueuePage {
+    return this.pageVia(q, 'auto');
+  }
+
+  /** 'memo' and 'sql' force one path (for the equivalence tests and the benchmark); 'auto' picks by cost. */
+  pageVia(q: QueueQueryParsed, via: 'auto' | 'memo' | 'sql'): QueuePage {
+    if (via !== 'sql' && !q.filter.search) {
+      const total = this.facetCount(q.filter);
+      if (total === 0 || q.offset >= total) return { rows: [], total, totalExact: true, offset: q.offset, limit: q.limit };
+      // Once built, memory serves every page in that order: it beats even a cheap index walk.
+      if (via === 'memo' || this.memo.ready(SORT[q.sort.field]) || this.chooseIndex(buildWhere(q.filter), total, q).cost > MEMO_MIN_COST) {
+        const ids = this.memo.pageIds(q.filter, SORT[q.sort.field], q.sort.dir, q.offset, q.limit);
+        if (ids) return { rows: this.rowsById(ids), total, totalExact: true, offset: q.offset, limit: q.limit };
+      }
+    }
     const { total, totalExact, rows } = this.plan(q);
     const raw = rows ? (this.stmt(rows.sql).all(...rows.params) as RawRow[]) : [];
     return { rows: raw.map(toQueueRow), total, totalExact, offset: q.offset, limit: q.limit };
+  }
+
+  /** The rows of these ids, in this order. */
+  private rowsById(ids: number[]): QueueRow[] {
+    if (ids.length === 0) return [];
+    const raw = this.stmt(`SELECT ${COLUMNS} FROM findings WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as RawRow[];
+    const byId = new Map(raw.map((r) => [r.id, r]));
+    return ids.map((id) => toQueueRow(byId.get(id)!));
   }
 
   /**
@@ -201,7 +235,7 @@ export class QueueReader {
     if (!fts) {
       const total = this.facetCount(q.filter);
       if (total === 0 || q.offset >= total) return { total, totalExact: true, rows: null };
-      const index = this.chooseIndex(w, total, q);
+      const { index } = this.chooseIndex(w, total, q);
       if (index === sort.index && w.dims.length > 0) {
         // Walk the sort index (covering: it holds the sort key and the id) and check each id's
         // filters in the compact finding_dims table; only the page's rows are read in full.
@@ -253,7 +287,7 @@ export class QueueReader {
    * walk the most selective filter index and sort what it yields (cheap when matches are rare).
    * The exact facet counts tell which one visits fewer rows.
    */
-  private chooseIndex(w: Where, total: number, q: QueueQueryParsed): string {
+  private chooseIndex(w: Where, total: number, q: QueueQueryParsed): { index: string; cost: number } {
     const sort = SORT[q.sort.field];
     const all = this.facetCount({});
     const need = q.offset + q.limit;
@@ -271,7 +305,7 @@ export class QueueReader {
       const cost = ordered ? Math.min(c, need * Math.max(1, c / Math.max(total, 1))) : c * 1.5 + 50;
       if (cost < best.cost) best = { index, cost };
     }
-    return best.index;
+    return best;
   }
 
   /** Counts per value for the filter menus. */

@@ -7,11 +7,18 @@ import { VigilError } from '../../../shared/errors';
 import { AuditWriter, verifyAuditChain, type AuditInput, type AuditRow, type AuditVerdict } from './audit';
 import { openDatabase, sniffWorkspaceFile, type DB } from './database';
 import { SignalIngester, type IngestOptions, type IngestResult } from './ingest';
+import type { SignalDeltaRow } from './signal-deltas';
 import { migrate } from './migrate';
 import { QueueReader } from './queue';
 import { FacetIndex, type FacetDims } from './facet-index';
 import { FindingStore, type FindingPatch, type FindingRecord } from './findings';
+import { ASSIGNMENT_SETTING, AssignmentStore } from './assignment-store';
+import type { AssignmentConfig } from '../../../shared/assignment';
+import { jsonDiff, type JsonChange } from '../../../shared/json-diff';
+import { EvidenceReader } from './evidence-read';
 import { CustodyStore, evidenceAsStored, type AnalystKeyRow, type SignoffRow, type StoredRoster } from './custody-store';
+import { ContainmentStore } from './containment-store';
+import { listTechniqueDecisions, recordTechniqueDecision, techniqueCounts, type TechniqueCounts, type TechniqueDecisionInput, type TechniqueDecisionRow } from './technique-store';
 import {
   Handle,
   signOff,
@@ -118,6 +125,8 @@ export class Register {
   private readonly findingStore: FindingStore;
   private readonly facetIndex: FacetIndex;
   private readonly custody: CustodyStore;
+  private readonly assigner: AssignmentStore;
+  private containmentStore: ContainmentStore | null = null;
   /** facet changes of the open transaction; applied to the in-memory counts once it commits */
   private pendingFacets: [FacetDims, number][] = [];
   private isClosed = false;
@@ -133,6 +142,7 @@ export class Register {
     this.queueReader = new QueueReader(db, this.facetIndex);
     this.findingStore = new FindingStore(db);
     this.custody = new CustodyStore(db);
+    this.assigner = new AssignmentStore(db, this.findingStore, this.auditWriter, this.noteFacet);
   }
 
   /**
@@ -278,13 +288,53 @@ export class Register {
     this.localVersion++;
   }
 
+  // ------------------------------------------------------------------------------------------
+  // Assignment rules and on-call rotation (assignment-store.ts)
+
+  assignment(): AssignmentConfig {
+    this.live();
+    return this.assigner.config();
+  }
+
+  /** What changed in the finding's signal from the revision before `revision` to it. */
+  revisionDiff(findingId: number, revision: number): { from: number; to: number; changes: JsonChange[] } {
+    this.live();
+    const to = this.findingStore.revisionPayload(findingId, revision);
+    if (!to) throw new VigilError('NOT_FOUND', `FND-${findingId}'s signal has no revision ${revision}.`);
+    const from = revision > 1 ? this.findingStore.revisionPayload(findingId, revision - 1) : null;
+    return { from: from ? revision - 1 : 0, to: revision, changes: jsonDiff(from?.payload ?? {}, to.payload) };
+  }
+
+  /** Save the rules (audited as a setting change); they apply to findings opened from now on. */
+  setAssignment(config: AssignmentConfig, actor: string): void {
+    try {
+      this.setSetting(ASSIGNMENT_SETTING, JSON.stringify(config), actor);
+    } finally {
+      this.assigner.invalidate();
+    }
+  }
+
+  /** Apply the rules now to the given findings (new and unassigned ones only). */
+  applyAssignment(ids: readonly number[], at = Date.now()): { id: number; handle: string; why: string }[] {
+    const db = this.live();
+    const r = this.tracked(() => db.transaction(() => this.assigner.assign(ids, at)).immediate());
+    if (r.length > 0) this.localVersion++;
+    return r;
+  }
+
   ingestSignals(raws: readonly unknown[], opts: IngestOptions): IngestResult {
     this.live();
-    const r = this.tracked(() => {
-      const res = this.ingester.ingest(raws, opts);
-      this.noteOpened(res);
-      return res;
-    });
+    const db = this.db;
+    const r = this.tracked(() =>
+      db
+        .transaction(() => {
+          const res = this.ingester.ingest(raws, opts);
+          this.noteOpened(res);
+          this.assigner.assign(res.openedFindings);
+          return res;
+        })
+        .immediate(),
+    );
     this.localVersion++;
     return r;
   }
@@ -300,6 +350,15 @@ export class Register {
     return this.queueReader.plan(q);
   }
 
+  /** A queue page by one forced path, in-memory walk or SQL (equivalence tests, benchmark); memo stats. */
+  queuePageVia(q: QueueQueryParsed, via: 'memo' | 'sql'): QueuePage {
+    this.live();
+    return this.queueReader.pageVia(q, via);
+  }
+  queueMemoStats() {
+    return this.queueReader.memo.stats;
+  }
+
   facets() {
     this.live();
     return this.queueReader.facets();
@@ -308,6 +367,18 @@ export class Register {
   finding(id: number): FindingRecord | null {
     this.live();
     return this.findingStore.get(id);
+  }
+
+  /** What the signal did after this finding was signed (register/signal-deltas.ts), oldest first. */
+  signalDeltas(findingId: number): SignalDeltaRow[] {
+    this.live();
+    return this.ingester.signalDeltas(findingId);
+  }
+
+  /** The finding opened by a material signal change after this one was signed, or null. */
+  supersededBy(findingId: number): number | null {
+    this.live();
+    return this.ingester.supersededBy(findingId);
   }
 
   /** Change a finding; each changed field becomes one audit entry, all in one transaction. */
@@ -402,6 +473,7 @@ export class Register {
       .transaction(() => {
         const res = this.ingester.ingest(raws, opts);
         this.noteOpened(res);
+        this.assigner.assign(res.openedFindings);
         writeSyncState(db, next);
         if (opts.requestContext && res.openedFindings.length > 0) {
           const ins = db.prepare("INSERT INTO context_requests (finding_id, state, updated_at) VALUES (?, 'pending', ?) ON CONFLICT DO NOTHING");
@@ -617,6 +689,41 @@ export class Register {
   }
 
   // ------------------------------------------------------------------------------------------
+  // ATT&CK tagging (technique-store.ts)
+
+  /**
+   * Set a finding's techniques and keep the analyst's decision, in one transaction. The change goes
+   * through the one audited update path: on a finding signed at its current revision it is refused
+   * (FINDING_SIGNED) unless `newRevision` asks for a new decision revision, which needs a new
+   * sign-off (FindingStore's rule, not a second copy of it).
+   */
+  tagTechniques(findingId: number, patch: FindingPatch, decision: TechniqueDecisionInput, actor: string, opts: { newRevision?: boolean; at?: number } = {}): FindingRecord {
+    const at = opts.at ?? Date.now();
+    const db = this.live();
+    const r = this.tracked(() =>
+      db
+        .transaction(() => {
+          const cursor = this.auditWriter.begin();
+          const after = this.findingStore.update(findingId, patch, cursor, actor, { at, newRevision: opts.newRevision ?? false, onFacet: this.noteFacet, ...(decision.reason ? { reason: decision.reason } : {}) });
+          recordTechniqueDecision(db, cursor, findingId, { ...decision, decision_revision: after.decision_revision }, actor, at);
+          return this.findingStore.get(findingId)!;
+        })
+        .immediate(),
+    );
+    this.localVersion++;
+    return r;
+  }
+
+  techniqueDecisions(findingId: number): TechniqueDecisionRow[] {
+    return listTechniqueDecisions(this.live(), findingId);
+  }
+
+  /** Findings per technique over a queue filter (for ATT&CK Navigator layers). */
+  techniqueCounts(filter: Parameters<typeof techniqueCounts>[1]): TechniqueCounts {
+    return techniqueCounts(this.live(), filter);
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Custody: this workstation's key, the trusted roster, sign-offs.
 
   /** This workstation's analyst key (public half only), or null before one is made. */
@@ -827,9 +934,27 @@ export class Register {
     return verifyAuditChain(this.live());
   }
 
+  /** Read-only access for evidence bundles (electron/core/register/evidence-read.ts). */
+  evidenceReader(): EvidenceReader {
+    return new EvidenceReader(this.live());
+  }
+
   /** ANALYZE after bulk loads so the planner's statistics fit the data. */
   optimize(): void {
     this.live().pragma('optimize=0x10002');
+  }
+
+  /**
+   * Containment's tables (register/containment-store.ts). Its writes run inside transaction(), with
+   * this register's audit chain and audited finding changes.
+   */
+  containment(): ContainmentStore {
+    const db = this.live();
+    return (this.containmentStore ??= new ContainmentStore(db, {
+      audit: () => this.auditWriter.begin(),
+      updateFinding: (id, patch, actor, at, reason) =>
+        this.findingStore.update(id, patch, this.auditWriter.begin(), actor, { at, onFacet: this.noteFacet, ...(reason ? { reason } : {}) }),
+    }));
   }
 
   /**

@@ -75,7 +75,8 @@ export type OutboxKind =
   | 'case.status'
   | 'case.priority'
   | 'case.assign'
-  | 'case.comment';
+  | 'case.comment'
+  | 'containment.run';
 
 export interface OutboxItem {
   kind: OutboxKind;

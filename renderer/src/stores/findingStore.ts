@@ -3,17 +3,17 @@
 // then another must not show the first one's detail late, and a reply for a finding that is no
 // longer open is dropped.
 import { create } from 'zustand';
-import type { FindingDetail, FindingStatus, Priority } from '../../../shared/domain';
+import type { FindingDetail } from '../../../shared/domain';
+import type { z } from 'zod';
+import type { FindingUpdateInput as FindingUpdateSchema } from '../../../shared/domain';
+
+type FindingUpdateInput = z.input<typeof FindingUpdateSchema>;
 import { call, toClientError, type VigilClientError } from '../api/client';
 import { reportError } from './noticeStore';
 import { scheduleQueueRefresh } from './queueStore';
 
-export interface FindingChange {
-  status?: FindingStatus;
-  priority?: Priority;
-  assignee?: string | null;
-  reason?: string;
-}
+/** Everything finding.update takes but the id: triage, and decision edits (with newRevision on a signed finding). */
+export type FindingChange = Omit<FindingUpdateInput, 'id'>;
 
 type Action = 'update' | 'comment' | 'context';
 

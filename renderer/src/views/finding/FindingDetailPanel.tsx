@@ -19,14 +19,18 @@ import { formatTimeSeconds } from '../../lib/format';
 import { useFindingStore } from '../../stores/findingStore';
 import { MONO_FONT } from '../../theme';
 import { BriefSection } from './BriefSection';
+import { DecisionEditor, SeverityHistory } from './DecisionEditor';
 import { ContextSection } from './ContextSection';
 import { HistoryTable } from './HistoryTable';
 import { NotesSection, OtherEvidenceSection } from './NotesSection';
 import { RiskScore } from './RiskScore';
 import { Field, Fields, Missing, Section } from './Section';
 import { SignalSection } from './SignalSection';
+import { SignalDeltasSection } from './SignalDeltasSection';
 import { SignoffSection } from './SignoffSection';
+import { ContainmentSection } from './ContainmentSection';
 import { TriageSection } from './TriageSection';
+import { AttackTagButton } from '../attack/AttackTaggingDialog';
 
 type Finding = FindingDetail['finding'];
 
@@ -60,6 +64,11 @@ function Header({ f, datadogCase, onClose }: { f: Finding; datadogCase: FindingD
           <PersonOutlined sx={{ fontSize: 15 }} />
           {f.assignee ?? 'unassigned'}
         </Box>
+        {f.status === 'blocked' && f.awaiting && (
+          <Box component="span" sx={{ color: 'text.secondary', flexBasis: '100%' }} data-testid="detail-awaiting">
+            Waiting for: <Box component="span" sx={{ color: 'text.primary' }}>{f.awaiting}</Box>
+          </Box>
+        )}
         {datadogCase && (
           <Tooltip title={`Mirrored as Datadog case ${datadogCase.key ?? datadogCase.id}`}>
             <Chip
@@ -77,9 +86,9 @@ function Header({ f, datadogCase, onClose }: { f: Finding; datadogCase: FindingD
   );
 }
 
-function Decision({ f }: { f: Finding }) {
+function Decision({ f, detail }: { f: Finding; detail: FindingDetail }) {
   return (
-    <Section title="Decision" testId="decision">
+    <Section title="Decision" testId="decision" aside={<AttackTagButton id={f.finding_id} />}>
       <Fields>
         <Field label="Technique" testId="detail-technique">
           {f.mitre_technique ? (
@@ -110,7 +119,13 @@ function Decision({ f }: { f: Finding }) {
         <Field label="Risk score">
           <RiskScore score={f.risk_score} factors={f.risk_factors} />
         </Field>
-        {f.mitigation_plan && <Field label="Mitigation plan">{f.mitigation_plan}</Field>}
+        {f.mitigation_plan && (
+          <Field label="Mitigation plan" testId="detail-mitigation">
+            <Box component="span" sx={{ whiteSpace: 'pre-wrap' }}>
+              {f.mitigation_plan}
+            </Box>
+          </Field>
+        )}
         <Field label="Drafted by">{f.drafted_by ?? <Missing>not drafted</Missing>}</Field>
         <Field label="Sign-off" testId="detail-signoff">
           {f.analyst_signoff ? (
@@ -138,7 +153,13 @@ function Decision({ f }: { f: Finding }) {
             {formatTimeSeconds(f.updated_at)}
           </Box>
         </Field>
+        {detail.history.some((e) => e.field === 'severity') && (
+          <Field label="Severity history">
+            <SeverityHistory history={detail.history} />
+          </Field>
+        )}
       </Fields>
+      <DecisionEditor key={`decision-${f.finding_id}|${f.decision_revision}|${f.updated_at}`} detail={detail} />
     </Section>
   );
 }
@@ -179,13 +200,15 @@ export function FindingDetailPanel() {
           <Header f={detail.finding} datadogCase={detail.datadogCase} onClose={close} />
           {/* Keyed by the stored values: once they change (here or elsewhere) the form starts from them;
               other background changes (a Splunk run) leave an edit in progress alone. */}
-          <TriageSection key={`${detail.finding.finding_id}|${detail.finding.status}|${detail.finding.priority}|${detail.finding.assignee ?? ''}`} f={detail.finding} />
+          <TriageSection key={`${detail.finding.finding_id}|${detail.finding.status}|${detail.finding.priority}|${detail.finding.assignee ?? ''}|${detail.finding.awaiting ?? ''}`} f={detail.finding} />
           <BriefSection detail={detail} />
-          <Decision f={detail.finding} />
+          <Decision f={detail.finding} detail={detail} />
           <SignoffSection key={`signoff-${detail.finding.finding_id}`} detail={detail} />
+          <SignalDeltasSection detail={detail} />
+          <ContainmentSection key={`containment-${detail.finding.finding_id}`} detail={detail} />
           <ContextSection detail={detail} />
           <NotesSection key={detail.finding.finding_id} evidence={detail.evidence} hasCase={detail.datadogCase !== null} />
-          <SignalSection signal={detail.signal} />
+          <SignalSection signal={detail.signal} findingId={detail.finding.finding_id} />
           <OtherEvidenceSection evidence={detail.evidence} />
           <Section title={`History (${detail.history.length})`} testId="history-section">
             <HistoryTable history={detail.history} />

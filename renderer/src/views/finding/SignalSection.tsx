@@ -13,6 +13,7 @@ import type { FindingDetail } from '../../../../shared/domain';
 import { formatTimeSeconds } from '../../lib/format';
 import { MONO_FONT } from '../../theme';
 import { Field, Fields, Missing, Section } from './Section';
+import { RevisionsSection } from './RevisionsSection';
 import { SignalMessage } from './SignalMessage';
 
 type Signal = FindingDetail['signal'];
@@ -27,7 +28,7 @@ function JsonBlock({ value }: { value: unknown }) {
   );
 }
 
-export function SignalSection({ signal }: { signal: Signal }) {
+export function SignalSection({ signal, findingId }: { signal: Signal; findingId?: string }) {
   const [allTags, setAllTags] = useState(false);
   const tags = allTags ? signal.tags : signal.tags.slice(0, TAGS_SHOWN);
   return (
@@ -100,30 +101,7 @@ export function SignalSection({ signal }: { signal: Signal }) {
           ))
         )}
       </Section>
-      <Section title={`Revisions (${signal.revisions.length})`}>
-        {signal.revisions.length === 0 ? (
-          <Missing>No revisions recorded.</Missing>
-        ) : (
-          <Box component="ol" reversed sx={{ m: 0, pl: 0, listStyle: 'none', fontSize: '0.75rem' }} data-testid="revisions">
-            {[...signal.revisions]
-              .sort((a, b) => b.revision - a.revision)
-              .map((r) => (
-                <Box component="li" key={r.revision} sx={{ display: 'flex', gap: 1.5, py: 0.25 }}>
-                  <Box component="span" sx={{ width: 28, fontWeight: 600 }}>
-                    r{r.revision}
-                  </Box>
-                  <Box component="span" sx={{ fontFamily: MONO_FONT, fontSize: '0.6875rem', color: 'text.secondary', width: 150 }}>
-                    {formatTimeSeconds(r.fetched_at)}
-                  </Box>
-                  <Box component="span" title={r.content_hash} sx={{ fontFamily: MONO_FONT, fontSize: '0.6875rem', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}>
-                    sha256 {r.content_hash.slice(0, 16)}…
-                  </Box>
-                  {r.revision === signal.revision && <Chip label="current" color="success" variant="outlined" sx={{ height: 16 }} />}
-                </Box>
-              ))}
-          </Box>
-        )}
-      </Section>
+      {findingId && <RevisionsSection findingId={findingId} signal={signal} />}
       <Section title="Raw signal">
         <Accordion variant="outlined" slotProps={{ transition: { unmountOnExit: true } }} sx={{ '&:before': { display: 'none' } }}>
           <AccordionSummary expandIcon={<ExpandMoreOutlined fontSize="small" />}>

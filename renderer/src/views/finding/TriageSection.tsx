@@ -9,7 +9,8 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import CheckOutlined from '@mui/icons-material/CheckOutlined';
 import { useMemo, useState, type FormEvent } from 'react';
-import { FINDING_STATUSES, PRIORITIES, type FindingDetail, type FindingStatus, type Priority } from '../../../../shared/domain';
+import { PRIORITIES, type FindingDetail, type FindingStatus, type Priority } from '../../../../shared/domain';
+import { manualTargets } from '../../../../shared/triage';
 import { StatusLabel } from '../../components/StatusLabel';
 import { useFindingStore, type FindingChange } from '../../stores/findingStore';
 import { useQueueStore } from '../../stores/queueStore';
@@ -32,9 +33,15 @@ export function TriageSection({ f }: { f: Finding }) {
   const [priority, setPriority] = useState<Priority>(f.priority);
   const [assignee, setAssignee] = useState(f.assignee ?? '');
   const [reason, setReason] = useState('');
+  const [awaiting, setAwaiting] = useState(f.awaiting ?? '');
+  // Only the moves a person may make by hand; signed and containment have their own acts.
+  const choices = useMemo(() => [f.status, ...manualTargets(f.status)], [f.status]);
+  const blocking = status === 'blocked';
+  const needsAwaiting = blocking && awaiting.trim() === '';
 
   const change: FindingChange = {
     ...(status !== f.status ? { status } : {}),
+    ...(blocking && awaiting.trim() !== (f.awaiting ?? '') ? { awaiting: awaiting.trim() } : {}),
     ...(priority !== f.priority ? { priority } : {}),
     ...(assignee.trim() !== (f.assignee ?? '') ? { assignee: assignee.trim() || null } : {}),
   };
@@ -43,7 +50,7 @@ export function TriageSection({ f }: { f: Finding }) {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!changed || busy) return;
+    if (!changed || busy || needsAwaiting) return;
     void update({ ...change, ...(reason.trim() ? { reason: reason.trim() } : {}) });
   };
 
@@ -58,7 +65,7 @@ export function TriageSection({ f }: { f: Finding }) {
           disabled={saving}
           slotProps={{ select: { renderValue: (v) => <StatusLabel status={v as FindingStatus} />, SelectDisplayProps: { 'data-testid': 'triage-status' } as object } }}
         >
-          {FINDING_STATUSES.map((s) => (
+          {choices.map((s) => (
             <MenuItem key={s} value={s} data-value={s}>
               <StatusLabel status={s} />
             </MenuItem>
@@ -94,6 +101,20 @@ export function TriageSection({ f }: { f: Finding }) {
             />
           )}
         />
+        {blocking && (
+          <TextField
+            label="Waiting for"
+            required
+            value={awaiting}
+            onChange={(e) => setAwaiting(e.target.value)}
+            disabled={saving}
+            error={needsAwaiting && status !== f.status}
+            helperText={needsAwaiting ? 'What the finding waits for: information, a person, a system' : undefined}
+            placeholder="e.g. the account owner to confirm the login"
+            sx={{ gridColumn: '1 / 5' }}
+            slotProps={{ htmlInput: { 'data-testid': 'triage-awaiting', maxLength: 500 } }}
+          />
+        )}
         <TextField
           label="Reason (optional)"
           value={reason}
@@ -104,7 +125,7 @@ export function TriageSection({ f }: { f: Finding }) {
           slotProps={{ htmlInput: { 'data-testid': 'triage-reason', maxLength: 2000 } }}
         />
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-          <Button type="submit" variant="contained" disabled={!changed || busy !== null} startIcon={saving ? <CircularProgress size={14} color="inherit" /> : <CheckOutlined />} data-testid="triage-apply">
+          <Button type="submit" variant="contained" disabled={!changed || busy !== null || needsAwaiting} startIcon={saving ? <CircularProgress size={14} color="inherit" /> : <CheckOutlined />} data-testid="triage-apply">
             Apply
           </Button>
           {changed && !saving && (
@@ -113,6 +134,7 @@ export function TriageSection({ f }: { f: Finding }) {
                 setStatus(f.status);
                 setPriority(f.priority);
                 setAssignee(f.assignee ?? '');
+                setAwaiting(f.awaiting ?? '');
                 setReason('');
               }}
             >

@@ -9,7 +9,9 @@ import ArrowBackOutlined from '@mui/icons-material/ArrowBackOutlined';
 import { useEffect } from 'react';
 import { useAppStore } from '../../stores/appStore';
 import { useSettingsStore } from '../../stores/settingsStore';
+import { AssignmentCard } from './AssignmentCard';
 import { AttackCard } from './AttackCard';
+import { ContainmentCard } from './ContainmentCard';
 import { DatadogCard } from './DatadogCard';
 import { LlmCard } from './LlmCard';
 import { SecurityCard } from './SecurityCard';
@@ -50,6 +52,8 @@ export function SettingsView() {
             <LlmCard key={`llm-${versions.llm}`} settings={settings.llm} />
             <AttackCard />
             <TeamCard />
+            <ContainmentCard />
+            <AssignmentCard />
             <SecurityCard />
           </Box>
         ) : (

@@ -1,0 +1,184 @@
+// The evidence bundle's layout and documents, shared by the exporter and the standalone verifier.
+// Pure: node built-ins, zod and shared helpers only, because the verifier that imports it must run
+// on an auditor's machine with no register and no app.
+//
+//   manifest.dsse.json          DSSE envelope: in-toto Statement v1 over every other file
+//   report.html                 printable report; its footer carries the content digest (below)
+//   roster.json                 the team roster (verbatim, lead-signed) the signatures are checked against
+//   custody.jsonld              custody events in the CASE/UCO vocabulary
+//   audit/slice.jsonl           every audit entry about the bundled findings, with its prev-hash anchor
+//   audit/head.json             the chain head when the bundle was made
+//   findings/FND-n.json         decision fields, drafts, sign-offs, approvals, the evidence index
+//   signals/FND-n/rK.json       every revision of the finding's signal, byte for byte as stored
+//   evidence/FND-n/EID.(json|txt) each piece of evidence, byte for byte (its sha256 is the one signed)
+//
+// The content digest: sha256 of the canonical JSON (RFC 8785) of the statement's subject list,
+// sorted by name, without report.html. The report cannot carry a digest over itself, so it carries
+// this one, and verify checks that the footer, the statement's predicate and the subjects agree.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson } from '../../../shared/canonical-json';
+
+export const BUNDLE_PREDICATE_TYPE = 'https://vigil.dev/evidence-bundle/v1';
+export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+export const FINDING_FILE_FORMAT = 'vigil.bundle-finding/v1';
+
+export const MANIFEST_PATH = 'manifest.dsse.json';
+export const REPORT_PATH = 'report.html';
+export const ROSTER_PATH = 'roster.json';
+export const CUSTODY_PATH = 'custody.jsonld';
+export const AUDIT_SLICE_PATH = 'audit/slice.jsonl';
+export const AUDIT_HEAD_PATH = 'audit/head.json';
+
+export const findingPath = (fid: string) => `findings/${fid}.json`;
+export const signalPath = (fid: string, revision: number) => `signals/${fid}/r${revision}.json`;
+export const evidencePath = (fid: string, id: number, kind: string) => `evidence/${fid}/E${id}.${kind === 'note' ? 'txt' : 'json'}`;
+
+const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+const FindingIdText = z.string().regex(/^FND-[1-9]\d*$/);
+
+export const Subject = z.strictObject({ name: z.string().min(1).max(512), digest: z.strictObject({ sha256: Hex64 }) });
+export type Subject = z.infer<typeof Subject>;
+
+export const Predicate = z.strictObject({
+  workspace_id: z.string(),
+  workspace_name: z.string(),
+  exported_at: z.string(),
+  exported_by: z.strictObject({ handle: z.string(), key_id: z.string() }),
+  reason: z.string().min(1).max(2000),
+  tool: z.strictObject({ name: z.string(), version: z.string() }),
+  selection: z.record(z.string(), z.json()),
+  findings: z.array(FindingIdText),
+  audit_head: z.strictObject({ seq: z.int().min(0), hash: Hex64 }),
+  content_digest: Hex64,
+  report: z.string(),
+});
+export type Predicate = z.infer<typeof Predicate>;
+
+export const Statement = z.strictObject({
+  _type: z.literal(IN_TOTO_STATEMENT_TYPE),
+  subject: z.array(Subject).min(1),
+  predicateType: z.literal(BUNDLE_PREDICATE_TYPE),
+  predicate: Predicate,
+});
+export type Statement = z.infer<typeof Statement>;
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** See the header: what the report's footer carries. Subjects must already be sorted by name. */
+export function contentDigest(subjects: readonly Subject[]): string {
+  return sha256Hex(canonicalJson(subjects.filter((s) => s.name !== REPORT_PATH)));
+}
+
+/** The report's own statement of the content digest: a meta tag and the footer must both say it. */
+export function reportDigests(html: string): { meta: string | null; footer: string | null } {
+  const meta = /<meta name="vigil-content-digest" content="([0-9a-f]{64})">/.exec(html)?.[1] ?? null;
+  const footer = /<code id="content-digest">([0-9a-f]{64})<\/code>/.exec(html)?.[1] ?? null;
+  return { meta, footer };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding files
+
+export const SignedRecordShape = z.looseObject({ payload: z.string(), signature: z.string(), key_id: z.string().nullable(), algorithm: z.string().nullable() });
+
+export const FindingFile = z.strictObject({
+  format: z.literal(FINDING_FILE_FORMAT),
+  finding_id: FindingIdText,
+  // Values a verifier reads but never trusts for a check: unknown, not z.json() (10,000 files
+  // of recursive JSON validation cost more than the whole signature check).
+  finding: z.record(z.string(), z.unknown()),
+  signal: z.strictObject({
+    dd_signal_id: z.string(),
+    revisions: z.array(z.strictObject({ revision: z.int(), content_hash: Hex64, fetched_at: z.string(), path: z.string() })),
+  }),
+  drafts: z.array(z.record(z.string(), z.unknown())),
+  evidence: z.array(
+    z.strictObject({
+      id: z.int().min(1),
+      kind: z.string(),
+      title: z.string(),
+      meta: z.unknown(),
+      sha256: Hex64,
+      created_by: z.string(),
+      created_at: z.string(),
+      path: z.string(),
+    }),
+  ),
+  signoffs: z.array(z.strictObject({ analyst: z.string(), revision: z.int().nullable(), signed_at: z.string(), signature_sha256: z.string().nullable(), record: SignedRecordShape })),
+  /** containment requests: the requester's signed request and, when given, the second analyst's signed approval */
+  approvals: z.array(
+    z.strictObject({ action_id: z.string(), action_name: z.string(), state: z.string(), request: SignedRecordShape, approval: SignedRecordShape.nullable() }),
+  ),
+  /** the audit entries about this finding, by seq: each must be in audit/slice.jsonl */
+  audit_seqs: z.array(z.int().min(1)),
+});
+export type FindingFile = z.infer<typeof FindingFile>;
+
+// ---------------------------------------------------------------------------------------------
+// Audit slice. The same formula as the register's chain (electron/core/register/audit.ts), kept
+// here so the verifier never imports the register; a unit test holds the two equal.
+
+export const AuditEntry = z.strictObject({
+  seq: z.int().min(1),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entity_id: z.string(),
+  field: z.string().nullable(),
+  old_value: z.string().nullable(),
+  new_value: z.string().nullable(),
+  reason: z.string().nullable(),
+  prev_hash: Hex64,
+  hash: Hex64,
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const nullableString = (v: unknown) => v === null || typeof v === 'string';
+
+/** AuditEntry.safeParse without zod's cost, for slices of 100,000 entries. */
+export function isAuditEntry(v: unknown): v is AuditEntry {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  const keys = Object.keys(e);
+  return (
+    keys.length === 12 &&
+    Number.isInteger(e['seq']) &&
+    (e['seq'] as number) >= 1 &&
+    typeof e['at'] === 'string' &&
+    typeof e['actor'] === 'string' &&
+    typeof e['action'] === 'string' &&
+    typeof e['entity'] === 'string' &&
+    typeof e['entity_id'] === 'string' &&
+    nullableString(e['field']) &&
+    nullableString(e['old_value']) &&
+    nullableString(e['new_value']) &&
+    nullableString(e['reason']) &&
+    typeof e['prev_hash'] === 'string' &&
+    HEX64.test(e['prev_hash']) &&
+    typeof e['hash'] === 'string' &&
+    HEX64.test(e['hash'])
+  );
+}
+
+export const AuditHead = z.strictObject({ seq: z.int().min(0), hash: Hex64, at: z.string().nullable() });
+
+export function auditEntryHash(row: Omit<AuditEntry, 'hash'>): string {
+  const body = canonicalJson({
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    entity: row.entity,
+    entity_id: row.entity_id,
+    field: row.field,
+    old: row.old_value,
+    new: row.new_value,
+    reason: row.reason,
+  });
+  return createHash('sha256').update(row.prev_hash).update(body).digest('hex');
+}
