@@ -17,7 +17,9 @@ import { OfflineDrafter } from '../core/drafter/offline-drafter';
 import { costUsd } from '../core/drafter/pricing';
 import { DEFAULT_PROMPT_VERSION, isPromptVersion, PROMPT_VERSION_IDS } from '../core/drafter/prompts';
 import { evalCommand } from '../core/eval/cli-eval';
+import { verifyRegisterSignoffs } from '../core/register/signoff-report';
 import { cosignCommand, EvidenceUsageError, exportCommand, verifyCommand } from './evidence-commands';
+import { approveCommand, ApproveUsageError } from './approve-command';
 
 const HELP = `vigil — Vigil's command line (same register and rules as the app)
 
@@ -40,6 +42,9 @@ Usage:
   vigil eval  --set FILE.jsonl [--offline] [--prompt VERSION] [--compare VERSION] [--json]
                                                measure a drafter on a labelled set of signals
   vigil audit verify --workspace FILE [--json] check the hash chain of the audit trail
+  vigil signatures verify --workspace FILE [--json]
+                                               check every sign-off in the workspace against its
+                                               team roster (signature, signer, evidence hashes)
   vigil export --workspace FILE --out BUNDLE.zip --reason TEXT [--finding ID …]
                [--since DATE] [--until DATE] [--public-key-out FILE] [--json]
                                                a signed evidence bundle (leads only)
@@ -47,6 +52,9 @@ Usage:
                                                check a bundle offline: no workspace needed
   vigil cosign BUNDLE.zip --workspace FILE [--out FILE]
                                                add your (lead's) signature to a bundle
+  vigil approve REQUEST.json --workspace FILE [--out APPROVED.json] [--json]
+                                               approve a colleague's containment request with your
+                                               key (the second key); nothing runs here
   vigil --version | --help
 
 Filters take a comma-separated list or repeat (--status new,drafted). --assignee "" selects
@@ -295,6 +303,28 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         else out.log(`Audit chain BROKEN at entry ${verdict.broken?.seq}: ${verdict.broken?.reason}. ${verdict.entries} entries before it verify.`);
         return verdict.ok ? 0 : 1;
       }
+      case 'signatures': {
+        if (sub !== 'verify') throw new UsageError('usage: vigil signatures verify --workspace FILE');
+        const path = requireWorkspace(v.workspace);
+        const reg = await Register.open(path, { passphrase: await readPassphrase() });
+        const report = (() => {
+          try {
+            return verifyRegisterSignoffs(reg);
+          } finally {
+            reg.close();
+          }
+        })();
+        if (v.json) out.log(JSON.stringify(report));
+        else {
+          out.log(
+            report.roster
+              ? `Roster "${report.roster.team}" v${report.roster.version}${report.roster.trusted ? '' : ' (NOT trusted)'}: ${report.checked} sign-offs on ${report.findings} findings, ${report.valid} valid (${report.stale} of an older decision revision), ${report.failures.length} invalid.`
+              : `No roster in this workspace: ${report.checked} sign-offs cannot be checked.`,
+          );
+          for (const f of report.failures) out.log(`  ${f.finding_id} sign-off #${f.id} by ${f.analyst}: ${f.reason}${f.message ? ` — ${f.message}` : ''}`);
+        }
+        return report.failures.length === 0 && report.roster?.trusted !== false ? 0 : 1;
+      }
       case 'export':
         return await exportCommand(
           {
@@ -314,11 +344,13 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         return verifyCommand({ bundle: sub, trustedKeys: v['trusted-keys'], threshold: intOpt(v.threshold, 'threshold'), json: v.json ?? false }, out);
       case 'cosign':
         return await cosignCommand({ bundle: sub, workspace: requireWorkspace(v.workspace), out: v.out, json: v.json ?? false }, out);
+      case 'approve':
+        return await approveCommand({ file: sub, workspace: requireWorkspace(v.workspace), out: v.out, json: v.json ?? false }, out);
       default:
         throw new UsageError(`unknown command "${cmd}"`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof EvidenceUsageError) {
+    if (e instanceof UsageError || e instanceof EvidenceUsageError || e instanceof ApproveUsageError) {
       out.err(`vigil: ${e.message}\n\n${HELP}`);
       return 2;
     }

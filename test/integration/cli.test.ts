@@ -100,6 +100,34 @@ describe('vigil CLI', () => {
     expect(j).toMatchObject({ ok: false, broken: { seq: 42 } });
   });
 
+  it('signatures verify checks every sign-off against the roster, and names one that was altered', async () => {
+    const ok = vigil(['signatures', 'verify', '--workspace', ws, '--json']);
+    expect(ok.code, ok.err).toBe(0);
+    const report = JSON.parse(ok.out);
+    expect(report.roster).toEqual({ team: 'Northwind SOC', version: 1, trusted: true });
+    expect(report.checked).toBeGreaterThan(10);
+    expect(report.valid).toBe(report.checked);
+    expect(report.failures).toEqual([]);
+    const { copyFileSync } = await import('node:fs');
+    const { Register } = await import('../../electron/core/register/register');
+    const copy = join(t.dir, 'forged.vigil');
+    copyFileSync(ws, copy);
+    copyFileSync(`${ws}.key`, `${copy}.key`);
+    const reg = await Register.open(copy, { passphrase: PASS });
+    const db = reg.unsafeHandle();
+    db.exec('DROP TRIGGER signoffs_no_update');
+    // Somebody edits the signed payload (a different severity) and keeps the signature.
+    const row = db.prepare('SELECT id, finding_id, payload FROM signoffs ORDER BY id LIMIT 1').get() as { id: number; finding_id: number; payload: string };
+    const payload = JSON.parse(row.payload) as { decision: { severity: string } };
+    payload.decision.severity = payload.decision.severity === 'critical' ? 'low' : 'critical';
+    db.prepare('UPDATE signoffs SET payload = ? WHERE id = ?').run(JSON.stringify(payload), row.id);
+    reg.close();
+    const bad = vigil(['signatures', 'verify', '--workspace', copy]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain(`FND-${row.finding_id} sign-off #${row.id}`);
+    expect(bad.out).toMatch(/1 invalid/);
+  });
+
   it('init refuses to overwrite an existing workspace', () => {
     const r = vigil(['init', '--workspace', ws]);
     expect(r.code).toBe(1);

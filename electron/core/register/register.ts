@@ -800,6 +800,11 @@ export class Register {
     return this.custody.signoffs(findingId);
   }
 
+  /** Every finding that has at least one sign-off, oldest first. */
+  signedFindingIds(): number[] {
+    return (this.live().prepare('SELECT DISTINCT finding_id FROM signoffs ORDER BY finding_id').pluck().all() as number[]);
+  }
+
   /** A sign-off exists for the finding's current decision revision. */
   signedAtCurrentRevision(findingId: number): boolean {
     const r = this.live().prepare('SELECT decision_revision FROM findings WHERE id = ?').get(findingId) as { decision_revision: number } | undefined;

@@ -102,6 +102,13 @@ function Decision({ f, detail }: { f: Finding; detail: FindingDetail }) {
             <Missing>not drafted yet</Missing>
           )}
         </Field>
+        {f.secondary_techniques.length > 0 && (
+          <Field label="Secondary" testId="detail-secondary">
+            <Box component="span" sx={{ fontFamily: MONO_FONT }}>
+              {f.secondary_techniques.join(', ')}
+            </Box>
+          </Field>
+        )}
         <Field label="Tactic">
           {f.mitre_tactic ? (
             <>
