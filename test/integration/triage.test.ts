@@ -4,7 +4,8 @@
 // this workstation's key, findings signed with each analyst's own key) verifying end to end.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_TEAM, DEMO_WORKSTATION_ANALYST } from '../../electron/core/demo/demo-workspace';
+import { DEMO_APPROVER, DEMO_TEAM, DEMO_WORKSTATION_ANALYST } from '../../electron/core/demo/demo-workspace';
+import type { ContainmentFindingState } from '../../shared/containment';
 import { dispatch } from '../../electron/core/dispatch';
 import { FAST_SCRYPT_FOR_TESTS } from '../../electron/core/register/vault-key';
 import { Workspace } from '../../electron/core/workspace';
@@ -180,6 +181,31 @@ describe('the demo team', () => {
     const cloud = fresh.rows.filter((r) => r.source === 'cloudtrail');
     expect(cloud.length).toBeGreaterThan(0);
     expect(cloud.every((r) => r.assignee === 'li.wei')).toBe(true);
+    // Containment is set up too: the admin's actions, and the demo lead enrolled as a second
+    // analyst on this workstation (sealed by the passphrase the README gives).
+    const signedRows = (await call<QueuePage>('queue.page', { filter: { status: ['signed'] }, limit: 100 })).rows;
+    let toContain = '';
+    for (const r of signedRows) {
+      const d = await call<FindingDetail>('finding.get', { id: r.finding_id });
+      if (d.signal.entities.some((e) => e.startsWith('host:'))) {
+        toContain = r.finding_id;
+        break;
+      }
+    }
+    expect(toContain, 'a signed demo finding with a host').not.toBe('');
+    const state = await call<ContainmentFindingState>('containment.state', { id: toContain });
+    expect(state.gate.ok).toBe(true);
+    expect(state.actions.map((x) => x.name).sort()).toEqual(['Escalate to incident', 'Isolate host', 'Revoke user sessions']);
+    expect(state.approvers).toEqual([expect.objectContaining({ handle: DEMO_APPROVER.handle, role: 'lead' })]);
+    const isolate = state.actions.find((x) => x.name === 'Isolate host')!;
+    expect(isolate.needs_second_key).toBe(true);
+    let after = await call<ContainmentFindingState>('containment.request', { id: toContain, action: isolate.id, reason: 'beaconing to a known C2' });
+    const req = after.requests.at(-1)!;
+    expect(req.state).toBe('awaiting_approval');
+    await refused('containment.approveLocal', { request: req.id, handle: DEMO_APPROVER.handle, passphrase: 'wrong passphrase' }, 'VAULT_KEY_INVALID');
+    after = await call<ContainmentFindingState>('containment.approveLocal', { request: req.id, handle: DEMO_APPROVER.handle, passphrase: DEMO_APPROVER.passphrase });
+    expect(after.requests.at(-1)).toMatchObject({ approved_by: DEMO_APPROVER.handle });
+    expect((await call<FindingDetail>('finding.get', { id: toContain })).finding.status).toBe('containing');
     // And this workstation can sign at once.
     const [drafted] = await withStatus('in_review');
     const receipt = await call<SignoffReceipt>('finding.signOff', { id: drafted });

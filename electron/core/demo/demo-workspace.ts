@@ -4,7 +4,9 @@
 import type { FindingStatus } from '../../../shared/domain';
 import type { AttackCatalog } from '../attack/catalog';
 import { Register } from '../register/register';
-import type { ScryptParams, Unlock } from '../register/vault-key';
+import { DEFAULT_SCRYPT, type ScryptParams, type Unlock } from '../register/vault-key';
+import { parseTemplate } from '../containment/mapping';
+import { sealKey } from '../containment/sealed-key';
 import { normalizeSignal } from '../signals/normalize';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { buildDraftInput, draftInputHash } from '../drafter/draft-input';
@@ -39,6 +41,58 @@ export const DEMO_ASSIGNMENT: AssignmentConfig = {
   rotation: { handles: ['amara.okafor', 'jonas.berg', 'priya.nair', 'diego.ramos'], shift_hours: 12, starts_at: '2026-10-01T08:00:00.000Z' },
   fallback_on_call: false,
 };
+
+/**
+ * A second analyst on this workstation: the demo lead's key, sealed by a passphrase the README gives,
+ * so a critical containment can be approved here in the demo (in a real team only the lead knows it).
+ */
+export const DEMO_APPROVER = { handle: 'sofia.rossi', passphrase: 'northwind lead demo' } as const;
+
+/** Containment actions a Datadog admin would configure (the demo has no Datadog: runs wait in the outbox). */
+const DEMO_ACTIONS = [
+  {
+    name: 'Revoke user sessions',
+    kind: 'workflow' as const,
+    workflow_id: '6a2e4f1c-1d2b-4c8e-9f3a-7b5d0c9e2a41',
+    inputs: { user: '$entity.user', finding: '$finding.id', reason: '$reason' },
+    danger: 'high' as const,
+    description: 'Okta: clear the user’s sessions and refresh tokens.',
+  },
+  {
+    name: 'Isolate host',
+    kind: 'workflow' as const,
+    workflow_id: '0f8c3b7e-52a4-4d19-8b6e-3e1a9d4c7f20',
+    inputs: { host: '$entity.host', ticket: 'Vigil ${finding.id}: ${finding.title}' },
+    danger: 'critical' as const,
+    description: 'EDR network isolation of the host until released.',
+  },
+  {
+    name: 'Escalate to incident',
+    kind: 'incident' as const,
+    workflow_id: null,
+    inputs: { title: '${finding.id}: ${finding.title}', severity: '$finding.severity' },
+    danger: 'medium' as const,
+    description: 'Open a Datadog incident linked to the finding.',
+  },
+];
+
+async function provisionContainment(reg: Register, team: DemoTeam, scrypt: ScryptParams): Promise<void> {
+  const lead = team.keys.get(DEMO_APPROVER.handle)!;
+  const sealed = await sealKey(lead, DEMO_APPROVER.passphrase, { workspaceId: reg.workspaceId, handle: DEMO_APPROVER.handle }, scrypt);
+  const admin = DEMO_ANALYSTS.find((a) => a.role === 'admin')!;
+  const at = Date.parse(DEMO_KEYS_FROM);
+  const store = reg.containment();
+  reg.transaction(() => {
+    for (const a of DEMO_ACTIONS) {
+      const row = { name: a.name, kind: a.kind, workflow_id: a.workflow_id, inputs: canonicalJson(parseTemplate(a.inputs)), danger: a.danger, description: a.description };
+      store.insertAction({ ...row, created_by: admin.handle, created_at: at, updated_at: at });
+      store.hooks.audit().append({ actor: admin.handle, action: 'containment.action_added', entity: 'containment_action', entityId: a.name, new: row, at });
+    }
+    const name = DEMO_ANALYSTS.find((a) => a.handle === DEMO_APPROVER.handle)!.name;
+    store.insertApproverKey({ key_id: lead.keyId, handle: DEMO_APPROVER.handle, name, public_key: lead.publicKey, sealed_private_key: sealed, created_by: 'system:demo', created_at: at });
+    store.hooks.audit().append({ actor: 'system:demo', action: 'custody.approver_enrolled', entity: 'analyst', entityId: DEMO_APPROVER.handle, new: { key_id: lead.keyId, public_key: lead.publicKey, name }, at });
+  });
+}
 
 /** Whose key this workstation holds in the demo: an analyst, so signing works at once. */
 export const DEMO_WORKSTATION_ANALYST = 'amara.okafor';
@@ -75,7 +129,8 @@ const MINUTE = 60_000;
 export async function createDemoWorkspace(path: string, unlock: Unlock, opts: DemoOptions): Promise<Register> {
   const reg = await Register.create(path, unlock, { name: 'Demo workspace (Northwind)', demo: true, ...(opts.scrypt ? { scrypt: opts.scrypt } : {}) });
   try {
-    populateDemo(reg, opts);
+    const team = populateDemo(reg, opts);
+    if (team) await provisionContainment(reg, team, opts.scrypt ?? DEFAULT_SCRYPT);
     return reg;
   } catch (e) {
     reg.close();
@@ -83,7 +138,13 @@ export async function createDemoWorkspace(path: string, unlock: Unlock, opts: De
   }
 }
 
-export function populateDemo(reg: Register, opts: DemoOptions): void {
+/** The demo team's keys (present unless `team: false`), for what is provisioned after the findings. */
+export interface DemoTeam {
+  roster: Roster;
+  keys: Map<string, AnalystKey>;
+}
+
+export function populateDemo(reg: Register, opts: DemoOptions): DemoTeam | null {
   const seed = opts.seed ?? 1337;
   const rng = createPrng(seed ^ 0x5eed);
   const tacticFor = (t: string) => opts.catalog.technique(t)?.tactics[0] ?? null;
@@ -177,6 +238,7 @@ export function populateDemo(reg: Register, opts: DemoOptions): void {
   }
   flush();
   reg.optimize();
+  return team;
 }
 
 /**
@@ -186,7 +248,7 @@ export function populateDemo(reg: Register, opts: DemoOptions): void {
  * others' private keys sign their demo findings and are then dropped, as they would live on the
  * analysts' own desktops.
  */
-function provisionTeam(reg: Register, t0: number): { roster: Roster; keys: Map<string, AnalystKey> } {
+function provisionTeam(reg: Register, t0: number): DemoTeam {
   const keys = new Map(DEMO_ANALYSTS.map((a) => [a.handle, generateAnalystKey()] as const));
   const lead = DEMO_ANALYSTS.find((a) => a.role === 'lead')!;
   const unsigned = createRoster({
