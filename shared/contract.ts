@@ -34,6 +34,7 @@ import {
   SaveContainmentActionInput,
 } from './containment';
 import { AssignmentApplyResult, AssignmentConfig, AssignmentStatus } from './assignment';
+import { EvidenceExportInput, EvidenceExportResult, EvidenceVerifyInput, EvidenceVerifyResult } from './evidence';
 import type { VigilErrorShape } from './errors';
 import { AttackMatrix, NavigatorLayerExport, NavigatorLayerInput, SetTechniqueInput, TaggingView } from './attack';
 import type { VigilEvent } from './domain';
@@ -85,6 +86,8 @@ export const contract = {
   'custody.importRoster': { input: ImportRosterInput, output: CustodyStatus },
   'custody.exportRoster': { input: Empty, output: z.object({ text: z.string() }) },
   'finding.signOff': { input: z.object({ id: FindingId }).strict(), output: SignoffReceipt },
+  'evidence.export': { input: EvidenceExportInput, output: EvidenceExportResult },
+  'evidence.verify': { input: EvidenceVerifyInput, output: EvidenceVerifyResult },
   'containment.actions': { input: Empty, output: z.array(ContainmentActionView) },
   'containment.saveAction': { input: SaveContainmentActionInput, output: z.array(ContainmentActionView) },
   'containment.deleteAction': { input: z.object({ id: z.number().int().positive() }).strict(), output: z.array(ContainmentActionView) },

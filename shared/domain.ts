@@ -448,5 +448,7 @@ export const VigilEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('outbox'), status: OutboxStatus.omit({ entries: true }) }),
   z.object({ type: z.literal('findings'), changed: z.array(FindingId), reason: z.string() }),
   z.object({ type: z.literal('drafts'), status: DraftRunStatus }),
+  /** an evidence export's progress (shared/evidence.ts) */
+  z.object({ type: z.literal('export'), phase: z.enum(['reading', 'writing', 'signing', 'done']), done: z.number().int(), total: z.number().int() }),
 ]);
 export type VigilEvent = z.infer<typeof VigilEvent>;

@@ -33,6 +33,7 @@ import type { FindingUpdateInput } from '../../shared/domain';
 import type { z } from 'zod';
 import { findKey, generateAnalystKey, type Roster } from './custody';
 import type { CustodyStatus, SignoffReceipt } from '../../shared/custody';
+import { EvidenceService } from './evidence/evidence-service';
 
 export interface WorkspaceOptions {
   version: string;
@@ -55,6 +56,8 @@ export interface WorkspaceOptions {
   catalogDir?: string;
   /** asks the person for a file (Electron's open dialog); absent where there is no one to ask */
   pickFile?: (title: string, extensions: string[]) => Promise<string | null>;
+  /** asks the person where to save a file (Electron's save dialog, which confirms replacing one) */
+  pickSavePath?: (title: string, defaultName: string, extensions: string[]) => Promise<string | null>;
   /** tests shorten the clients' retry waits */
   clientOverrides?: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; maxRetries?: number; timeoutMs?: number };
 }
@@ -98,12 +101,20 @@ export class Workspace {
   private readonly state: AppStateFile;
   private readonly listeners = new Set<(e: VigilEvent) => void>();
   private readonly idle: IdleLock;
+  private readonly evidence: EvidenceService;
   catalog: AttackCatalog;
 
   constructor(private readonly opts: WorkspaceOptions) {
     this.state = new AppStateFile(opts.statePath);
     this.catalog = loadCatalog(opts.catalogDir, opts.catalog);
     this.idle = new IdleLock(() => this.lock('idle'));
+    this.evidence = new EvidenceService({
+      reg: () => this.reg(),
+      version: opts.version,
+      emit: (p) => this.emit({ type: 'export', ...p }),
+      ...(opts.pickFile ? { pickFile: opts.pickFile } : {}),
+      ...(opts.pickSavePath ? { pickSavePath: opts.pickSavePath } : {}),
+    });
   }
 
   onEvent(listener: (e: VigilEvent) => void): () => void {
@@ -245,6 +256,7 @@ export class Workspace {
       emit: (changed) => this.emit({ type: 'findings', changed, reason: 'containment' }),
       enqueued: () => this.src?.notifyEnqueued(),
       timers: this.opts.sourceTimers ?? true,
+      datadogConfigured: () => this.src?.datadogConfigured() ?? false,
     });
   }
 
@@ -615,6 +627,8 @@ export class Workspace {
       'custody.importRoster': (i) => this.importRoster(i.text, i.pinKeyId),
       'custody.exportRoster': () => this.exportRoster(),
       'finding.signOff': (i) => this.signOff(i.id),
+      'evidence.export': (i) => this.evidence.export(i),
+      'evidence.verify': (i) => this.evidence.verify(i),
       ...containmentHandlers(() => this.containment(), this.opts.actor),
       'finding.revisionDiff': (i) => this.reg().revisionDiff(Number(i.id.slice(4)), i.revision),
       'assignment.get': () => assignmentStatus(this.reg(), this.trustedRoster()),

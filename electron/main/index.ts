@@ -63,8 +63,12 @@ function start(): void {
       actor: localActor(),
       ...(loc.catalogPath ? { catalog: AttackCatalog.load(loc.catalogPath) } : {}),
       pickFile: async (title, extensions) => {
-        const r = await dialog.showOpenDialog({ title, properties: ['openFile'], filters: [{ name: 'STIX bundle', extensions }] });
+        const r = await dialog.showOpenDialog({ title, properties: ['openFile'], filters: [{ name: extensions.includes('zip') ? 'Evidence bundle' : 'STIX bundle', extensions }] });
         return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
+      pickSavePath: async (title, defaultName, extensions) => {
+        const r = await dialog.showSaveDialog({ title, defaultPath: defaultName, filters: [{ name: 'Evidence bundle', extensions }] });
+        return r.canceled ? null : (r.filePath ?? null);
       },
     });
     const isTrustedUrl = (u: string): boolean => origin.isAppPage(u);

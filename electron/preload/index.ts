@@ -52,6 +52,8 @@ const CHANNEL_NAMES = [
   'custody.importRoster',
   'custody.exportRoster',
   'finding.signOff',
+  'evidence.export',
+  'evidence.verify',
   'containment.actions',
   'containment.saveAction',
   'containment.deleteAction',

@@ -5,6 +5,7 @@ import CircularProgress from '@mui/material/CircularProgress';
 import { useEffect } from 'react';
 import { AppBar } from './components/AppBar';
 import { NoticeSnackbar } from './components/NoticeSnackbar';
+import { EvidenceDialogs } from './views/evidence/EvidenceDialogs';
 import { StatusBar } from './components/StatusBar';
 import { useActivityTouch } from './hooks/useActivityTouch';
 import { useVigilEvents } from './hooks/useVigilEvents';
@@ -80,6 +81,7 @@ export function App() {
       </Box>
       <StatusBar />
       <NoticeSnackbar />
+      {state === 'unlocked' && <EvidenceDialogs />}
     </Box>
   );
 }

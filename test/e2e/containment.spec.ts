@@ -163,6 +163,5 @@ test('contain a finding: refused unsigned, waits alone when critical, one run af
   await shot(page, 'finding-containment.png');
   expect(runsReachingDatadog(harness)).toHaveLength(1);
   expect(harness.workspace.reg().verifyAudit().ok).toBe(true);
-  console.log('DEBUG OUTBOX', JSON.stringify(harness.workspace.sources().outboxStatus().entries));
   expect(watch.problems).toEqual([]);
 });

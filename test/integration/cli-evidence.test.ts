@@ -53,7 +53,7 @@ describe('vigil export / verify', () => {
     // A tampered copy: exit 1 and one precise reason, in text and JSON.
     const bytes = readFileSync(out);
     const at = bytes.indexOf(Buffer.from('Spoke with the owner of user6'));
-    bytes[at + 4] ^= 0x01;
+    bytes.writeUInt8(bytes.readUInt8(at + 4) ^ 0x01, at + 4);
     writeFileSync(join(auditor, 'tampered.zip'), bytes);
     const bad = vigil(['verify', 'tampered.zip', '--trusted-keys', 'lead.pub', '--json'], { cwd: auditor, passphrase: false });
     expect(bad.code).toBe(1);
@@ -69,7 +69,7 @@ describe('vigil export / verify', () => {
     const other = vigil(['verify', 'bundle.zip', '--trusted-keys', 'other.pub', '--json'], { cwd: auditor, passphrase: false });
     expect(other.code).toBe(1);
     expect(JSON.parse(other.out).failures.map((f: { code: string }) => f.code)).toEqual(expect.arrayContaining(['signature_untrusted', 'roster_untrusted']));
-  });
+  }, 600_000);
 
   it('exports a time range, and refuses bad usage and overwrites', () => {
     const out = join(t.dir, 'range.zip');
@@ -87,5 +87,5 @@ describe('vigil export / verify', () => {
     const missing = vigil(['verify', join(t.dir, 'nope.zip')]);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/NOT_FOUND/);
-  });
+  }, 600_000);
 });

@@ -188,6 +188,9 @@ describe('configuring containment actions', () => {
 
 describe('the gate', () => {
   it('refuses an unsigned finding with SIGNOFF_REQUIRED, and nothing reaches Datadog', async () => {
+    // Before any key or roster exists the reason is still the missing sign-off.
+    const early = await drafted('medium');
+    expect((await call<ContainmentFindingState>('containment.state', { id: early })).gate).toMatchObject({ ok: false, code: 'SIGNOFF_REQUIRED' });
     await setUpTeam();
     await connectDatadog();
     const action = await addIsolateAction('low');
@@ -233,6 +236,9 @@ describe('the gate', () => {
     const actions = detail.history.map((x) => `${x.action}:${x.field ?? ''}:${x.actor}`);
     expect(actions).toEqual(expect.arrayContaining(['containment.requested:containment:amara.okafor', 'containment.queued:containment:amara.okafor', 'containment.started:containment:system:outbox', 'containment.completed:containment:system:outbox']));
     expect(detail.history.filter((x) => x.field === 'status').map((x) => x.new)).toEqual(expect.arrayContaining(['containing', 'contained']));
+    // The status changes were mirrored for Datadog through the outbox (signal triage state).
+    const mirrored = ws.reg().unsafeHandle().prepare("SELECT payload FROM outbox WHERE kind = 'signal.state' AND target = ?").all(id) as { payload: string }[];
+    expect(mirrored.map((m) => (JSON.parse(m.payload) as { state: string; archiveReason?: string }).archiveReason ?? (JSON.parse(m.payload) as { state: string }).state)).toEqual(['under_review', 'under_review', 'remediated']);
     // Drained again: nothing more leaves.
     await drain();
     expect(runsReachingDatadog()).toHaveLength(1);
@@ -367,8 +373,9 @@ describe('defence in depth at drain time', () => {
     expect(runsReachingDatadog()).toHaveLength(0);
     const row = reg.containment().request(req.id)!;
     expect(row).toMatchObject({ state: 'refused', last_error_code: 'APPROVAL_REQUIRED' });
-    const ob = await call<{ entries: { state: string; lastErrorCode: string | null }[] }>('outbox.status');
-    expect(ob.entries.filter((e) => e.state === 'failed').map((e) => e.lastErrorCode).sort()).toEqual(['APPROVAL_REQUIRED', 'SIGNATURE_INVALID']);
+    const ob = await call<{ entries: { kind: string; state: string; lastErrorCode: string | null }[] }>('outbox.status');
+    const runs = ob.entries.filter((e) => e.kind === 'containment.run');
+    expect(runs.map((e) => `${e.state}:${e.lastErrorCode}`).sort()).toEqual(['failed:APPROVAL_REQUIRED', 'failed:SIGNATURE_INVALID']);
     // Retrying the failed rows does not change the answer.
     await call('outbox.retry');
     await drain();
@@ -414,6 +421,52 @@ describe('defence in depth at drain time', () => {
     expect(reg.containment().request(rc)!.last_error).toMatch(/role_not_permitted.*lee\.chen is a analyst/);
     // A refused run puts the finding back where it was: signed, not containing.
     expect(reg.finding(Number(a.slice(4)))!.row.status).toBe('signed');
+  });
+});
+
+describe('exactly one run through failures', () => {
+  it('a run whose answer was lost is parked, never started twice; a refused start and an interrupted poll resume', async () => {
+    await setUpTeam();
+    const action = await addIsolateAction('low');
+    const reg = ws.reg();
+    const [a, b, c] = [await signedFinding('medium'), await signedFinding('medium'), await signedFinding('medium')];
+    const instances = () => dd.state.instances.size;
+
+    // a: Datadog starts the workflow but the answer is cut: it may have run, so it is not retried.
+    await connectDatadog();
+    dd.faults.next('POST /api/v2/workflows/*', { kind: 'malformed_json' }, 1);
+    const ra = (await call<ContainmentFindingState>('containment.request', { id: a, action: action.id, reason: 'isolate' })).requests[0]!.id;
+    await drain();
+    expect(instances()).toBe(1);
+    expect(reg.containment().request(ra)).toMatchObject({ state: 'failed', last_error_code: 'SOURCE_BAD_RESPONSE' });
+    expect(reg.containment().request(ra)!.last_error).toMatch(/may have started in Datadog/);
+    await call('outbox.retry');
+    await drain();
+    expect(instances()).toBe(1);
+    expect(reg.finding(Number(a.slice(4)))!.row.status).toBe('signed');
+
+    // b: the connection drops before Datadog saw the request: retried, and it runs once.
+    dd.faults.next('POST /api/v2/workflows/*', { kind: 'reset', phase: 'before_headers' }, 3);
+    const rb = (await call<ContainmentFindingState>('containment.request', { id: b, action: action.id, reason: 'isolate' })).requests[0]!.id;
+    await drain();
+    expect(instances()).toBe(1);
+    expect(reg.containment().request(rb)!.state).toBe('queued');
+    dd.faults.clear();
+    await ws.sources().probe();
+    await drain();
+    expect(instances()).toBe(2);
+    expect(reg.containment().request(rb)).toMatchObject({ state: 'succeeded', instance_status: 'SUCCEEDED' });
+
+    // c: started, then polling fails: the next drain polls the same instance, it does not start another.
+    dd.faults.next((r) => r.method === 'GET' && r.path.startsWith(`/api/v2/workflows/${ISOLATE_WF}/instances/`), { kind: 'status', status: 503 }, 4);
+    const rc = (await call<ContainmentFindingState>('containment.request', { id: c, action: action.id, reason: 'isolate' })).requests[0]!.id;
+    await drain();
+    expect(instances()).toBe(3);
+    expect(reg.containment().request(rc)).toMatchObject({ state: 'running', instance_status: 'IN_PROGRESS' });
+    dd.faults.clear();
+    await drain();
+    expect(instances()).toBe(3);
+    expect(reg.containment().request(rc)).toMatchObject({ state: 'succeeded', instance_status: 'SUCCEEDED' });
   });
 });
 

@@ -147,7 +147,8 @@ describe('tampering is refused with its reason', () => {
     for (const name of [...m0.keys()].filter((n) => n !== MANIFEST_PATH)) {
       const m = files(bundle);
       const data = Buffer.from(m.get(name)!);
-      data[Math.floor(data.length / 2)] ^= 0x20;
+      const mid = Math.floor(data.length / 2);
+      data.writeUInt8(data.readUInt8(mid) ^ 0x20, mid);
       m.set(name, data);
       const r = verify(pack(m));
       expect(r.valid, name).toBe(false);
@@ -159,7 +160,7 @@ describe('tampering is refused with its reason', () => {
     const b = Buffer.from(bundle);
     const at = b.indexOf(Buffer.from('Spoke with the owner of user6'));
     expect(at).toBeGreaterThan(0);
-    b[at + 3] ^= 0x01;
+    b.writeUInt8(b.readUInt8(at + 3) ^ 0x01, at + 3);
     const r = verify(b);
     expect(codes(r)).toContain('zip_crc_mismatch');
     expect(r.failures.find((f) => f.code === 'zip_crc_mismatch')!.file).toMatch(/^evidence\/FND-6\//);

@@ -36,6 +36,7 @@ import type { Register } from '../register/register';
 import type { ScryptParams } from '../register/vault-key';
 import { actionKindOf, approvalFileOf, checkRequestGate, maxDanger, rosterMember, secondKeyNeeded, trustedRoster } from './gate';
 import { parseTemplate, resolveTemplate, templateRefs, type FindingRef, type MappingContext } from './mapping';
+import { mirrorStatus } from './mirror';
 import { sealKey, unsealKey } from './sealed-key';
 
 export const CONTAINMENT_OUTBOX_KIND = 'containment.run' as const;
@@ -49,6 +50,8 @@ export interface ContainmentOptions {
   enqueued: () => void;
   /** check approval deadlines every minute (the app); tests call escalateOverdue themselves */
   timers?: boolean;
+  /** Datadog is connected: status changes are mirrored there through the outbox */
+  datadogConfigured?: () => boolean;
 }
 
 export interface SaveActionInput {
@@ -305,7 +308,11 @@ export class Containment {
       at,
     );
     const status = this.reg.finding(row.finding_id)!.row.status;
-    if (status !== 'containing') s.hooks.updateFinding(row.finding_id, { status: 'containing' }, actor, at, `containment: ${row.action_name}`);
+    if (status !== 'containing') {
+      const note = `Containment queued in Vigil: ${row.action_name} (${row.action_id}), asked by ${row.requested_by}.`;
+      if (this.o.datadogConfigured?.()) mirrorStatus(this.reg, row.finding_id, 'containing', note, actor, at);
+      s.hooks.updateFinding(row.finding_id, { status: 'containing' }, actor, at, `containment: ${row.action_name}`);
+    }
     s.hooks.audit().append({ actor, action: 'containment.queued', entity: 'finding', entityId: fid(row.finding_id), field: 'containment', new: { request: row.id, action: row.action_name, action_id: row.action_id }, at });
   }
 

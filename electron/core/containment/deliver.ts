@@ -15,6 +15,7 @@ import type { OutboxRow } from '../register/source-stores';
 import type { DatadogClient } from '../sources/datadog/client';
 import type { IncidentSeverity } from '../sources/datadog/incidents';
 import { verifyForRun } from './gate';
+import { mirrorStatus } from './mirror';
 
 /** How long the drain follows a workflow instance, and how often it asks. */
 export interface PollOptions {
@@ -167,7 +168,9 @@ function finish(reg: Register, req: ContainmentRequestRow, out: Outcome): void {
     const f = reg.finding(req.finding_id);
     if (f && f.row.status === 'containing' && store.inFlight(req.finding_id) === 0) {
       const anySucceeded = store.requests(req.finding_id).some((r) => r.state === 'succeeded');
-      store.hooks.updateFinding(req.finding_id, { status: anySucceeded ? 'contained' : 'signed' }, 'system:outbox', at, `containment ${req.action_name}: ${out.state}`);
+      const status = anySucceeded ? 'contained' : 'signed';
+      mirrorStatus(reg, req.finding_id, status, `Containment ${req.action_name} ${out.state} in Vigil${out.status ? ` (${out.status})` : ''}.`, 'system:outbox', at);
+      store.hooks.updateFinding(req.finding_id, { status }, 'system:outbox', at, `containment ${req.action_name}: ${out.state}`);
     }
   });
 }

@@ -98,6 +98,15 @@ export function rosterMember(reg: Register, roster: Roster): { handle: string; r
 
 /** The request side: may this analyst ask for containment of this finding now? Throws the reason. */
 export function checkRequestGate(reg: Register, findingId: number): { roster: Roster; signoff: CurrentSignoff; me: ReturnType<typeof rosterMember> } {
+  const rec = reg.finding(findingId);
+  if (!rec) throw new VigilError('NOT_FOUND', `Finding FND-${findingId} does not exist in this workspace.`);
+  // The first reason a person needs: an unsigned finding is refused whatever else is missing.
+  if (!reg.signedAtCurrentRevision(findingId)) {
+    throw new VigilError(
+      'SIGNOFF_REQUIRED',
+      `FND-${findingId} is not signed off at its current decision revision (${rec.decision_revision}). Containment runs only on a signed finding: sign it off first.`,
+    );
+  }
   if (!reg.roster()) throw new VigilError('ROSTER_MISSING', 'Import the team roster first: containment is checked against it.');
   const roster = trustedRoster(reg);
   if (!roster) throw new VigilError('ROSTER_UNTRUSTED', 'The stored team roster no longer verifies; import a roster a lead signed.');

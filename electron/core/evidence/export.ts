@@ -205,20 +205,22 @@ export async function buildBundle(reg: Register, ids: readonly number[], opts: E
   const findings: FindingFile[] = [];
   const auditRows: ExportFindingData['audit'][number][] = [];
   const head = reader.auditHead();
-  for (let i = 0; i < ids.length; i++) {
-    const d = reader.finding(ids[i]!);
-    if (!d) throw new VigilError('NOT_FOUND', `Finding FND-${ids[i]} disappeared during the export.`);
-    const f = findingFile(d, files, head.seq);
-    findings.push(f);
-    files.push({ name: findingPath(f.finding_id), data: Buffer.from(JSON.stringify(f), 'utf8') });
-    for (const a of d.audit) if (a.seq <= head.seq) auditRows.push(a);
+  const BATCH = 250;
+  for (let start = 0; start < ids.length; start += BATCH) {
+    const chunk = ids.slice(start, start + BATCH);
+    const batch = reader.findings(chunk);
+    if (batch.length !== chunk.length) throw new VigilError('NOT_FOUND', 'A finding disappeared during the export.');
+    for (const d of batch) {
+      const f = findingFile(d, files, head.seq);
+      findings.push(f);
+      files.push({ name: findingPath(f.finding_id), data: Buffer.from(JSON.stringify(f), 'utf8') });
+      for (const a of d.audit) if (a.seq <= head.seq) auditRows.push(a);
+    }
     if (files.length > MAX_BUNDLE_FILES) {
       throw new VigilError('VALIDATION_FAILED', `The selection needs more than ${MAX_BUNDLE_FILES.toLocaleString('en-US')} files; export it in smaller time ranges.`);
     }
-    if (i % 250 === 249) {
-      progress({ phase: 'reading', done: i + 1, total });
-      await tick();
-    }
+    progress({ phase: 'reading', done: Math.min(start + BATCH, total), total });
+    await tick();
   }
   progress({ phase: 'reading', done: total, total });
   auditRows.sort((a, b) => a.seq - b.seq);

@@ -282,9 +282,13 @@ export function verifyBundle(bytes: Buffer, opts: VerifyOptions = {}): VerifyRep
   }
 
   // 5. Every file is a subject with the right digest, and nothing else is in the archive.
-  const digests = new Map<string, string>();
   const subjectNames = new Set<string>();
+  // What the manifest says each file hashes to. Content checks below use these, not the bytes:
+  // the bytes are held to the manifest once, here, so a damaged file is reported once, not again
+  // by every sign-off that covered it.
+  const listedDigest = new Map<string, string>();
   for (const sub of statement.subject) {
+    listedDigest.set(sub.name, sub.digest.sha256);
     if (subjectNames.has(sub.name)) {
       c.fail('statement_invalid', MANIFEST_PATH, `The statement lists ${sub.name} twice.`);
       continue;
@@ -296,7 +300,6 @@ export function verifyBundle(bytes: Buffer, opts: VerifyOptions = {}): VerifyRep
       continue;
     }
     const got = sha256Hex(data);
-    digests.set(sub.name, got);
     if (got !== sub.digest.sha256) c.fail('file_digest_mismatch', sub.name, `sha256 is ${got}, the manifest says ${sub.digest.sha256}: the file changed after it was signed.`);
   }
   for (const name of files.keys()) {
@@ -347,21 +350,19 @@ export function verifyBundle(bytes: Buffer, opts: VerifyOptions = {}): VerifyRep
     }
     findings.set(fid, f);
     for (const r of f.signal.revisions) {
-      if (!subjectNames.has(r.path)) c.fail('file_missing', r.path, `${fid}'s signal revision ${r.revision} is not in the manifest.`);
-      else if (digests.has(r.path) && digests.get(r.path) !== r.content_hash) {
-        c.fail('signal_mismatch', r.path, `Signal revision ${r.revision} hashes to ${digests.get(r.path)}, but was recorded as ${r.content_hash}.`);
-      }
+      const listedAs = listedDigest.get(r.path);
+      if (listedAs === undefined) c.fail('file_missing', r.path, `${fid}'s signal revision ${r.revision} is not in the manifest.`);
+      else if (listedAs !== r.content_hash) c.fail('signal_mismatch', r.path, `Signal revision ${r.revision} is listed as ${listedAs}, but was recorded as ${r.content_hash} when fetched.`);
     }
     const evidenceNow: { id: number; kind: string; sha256: string }[] = [];
     for (const e of f.evidence) {
-      if (!subjectNames.has(e.path)) {
+      const listedAs = listedDigest.get(e.path);
+      if (listedAs === undefined) {
         c.fail('file_missing', e.path, `${fid}'s evidence E${e.id} is not in the manifest.`);
         continue;
       }
-      const got = digests.get(e.path);
-      if (got === undefined) continue;
-      if (got !== e.sha256) c.fail('evidence_mismatch', e.path, `Evidence E${e.id} hashes to ${got}, but was recorded as ${e.sha256} when it was collected.`);
-      evidenceNow.push({ id: e.id, kind: e.kind, sha256: got });
+      if (listedAs !== e.sha256) c.fail('evidence_mismatch', e.path, `Evidence E${e.id} is listed as ${listedAs}, but was recorded as ${e.sha256} when it was collected.`);
+      evidenceNow.push({ id: e.id, kind: e.kind, sha256: listedAs });
     }
     if (!roster) continue;
     for (const s of f.signoffs) {

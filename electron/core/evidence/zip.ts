@@ -93,7 +93,8 @@ export function writeZip(entries: readonly ZipInput[], opts: { mtime?: number; l
     const name = Buffer.from(e.name, 'utf8');
     const crc = crc32(e.data);
     // Level 1 by default: bundles are mostly JSON, which deflates well even at the fastest level.
-    const deflated = e.data.length > 64 ? deflateRawSync(e.data, { level: opts.level ?? 1 }) : null;
+    // Small entries are stored: under half a KiB, deflate saves a few bytes and costs a call each.
+    const deflated = e.data.length >= 512 ? deflateRawSync(e.data, { level: opts.level ?? 1 }) : null;
     const stored = !deflated || deflated.length >= e.data.length;
     const body = stored ? e.data : deflated;
     if (offset + 30 + name.length + body.length > 0xfffffffe) throw new ZipError('zip_too_large', 'The bundle would exceed 4 GiB.');
@@ -283,7 +284,7 @@ export function readZip(buf: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Re
         problems.push({ code: 'zip_corrupt', file: e.name, message: 'A stored entry whose compressed and uncompressed sizes differ.' });
         continue;
       }
-      data = Buffer.from(raw);
+      data = raw; // a view into the archive: nothing here writes to it
     } else {
       try {
         // One byte over the declared size is enough to prove the declaration false.

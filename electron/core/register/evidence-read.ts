@@ -21,19 +21,9 @@ export interface ExportFindingData {
 }
 
 export class EvidenceReader {
-  private readonly q;
   private readonly hasApprovals: boolean;
 
   constructor(private readonly db: DB) {
-    this.q = {
-      finding: db.prepare('SELECT * FROM findings WHERE id = ?'),
-      signal: db.prepare('SELECT dd_signal_id FROM signals WHERE id = ?'),
-      revisions: db.prepare('SELECT revision, content_hash, payload, fetched_at FROM signal_revisions WHERE signal_id = ? ORDER BY revision'),
-      drafts: db.prepare('SELECT * FROM drafts WHERE finding_id = ? ORDER BY id'),
-      evidence: db.prepare('SELECT * FROM evidence WHERE finding_id = ? ORDER BY id'),
-      signoffs: db.prepare('SELECT * FROM signoffs WHERE finding_id = ? ORDER BY id'),
-      audit: db.prepare("SELECT * FROM audit WHERE entity = 'finding' AND entity_id = ? ORDER BY seq"),
-    };
     // Second-key approvals ride on containment requests (migration 0007); older registers have none.
     this.hasApprovals = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'containment_requests'").get() !== undefined;
   }
@@ -56,32 +46,83 @@ export class EvidenceReader {
   }
 
   finding(id: number): ExportFindingData | null {
-    const row = this.q.finding.get(id) as (Record<string, unknown> & { signal_id: number }) | undefined;
-    if (!row) return null;
-    const sig = this.q.signal.get(row.signal_id) as { dd_signal_id: string };
-    return {
-      id,
-      row,
-      signal: { dd_signal_id: sig.dd_signal_id, revisions: this.q.revisions.all(row.signal_id) as ExportFindingData['signal']['revisions'] },
-      drafts: this.q.drafts.all(id) as DraftRow[],
-      evidence: this.q.evidence.all(id) as EvidenceRow[],
-      signoffs: this.q.signoffs.all(id) as SignoffRow[],
-      approvals: this.hasApprovals ? this.approvals(id) : [],
-      audit: this.q.audit.all(`FND-${id}`) as AuditRow[],
-    };
+    return this.findings([id])[0] ?? null;
   }
 
-  private approvals(id: number): ExportFindingData['approvals'] {
+  /**
+   * Several findings at once, in the order given (unknown ids are skipped): one query per table per
+   * batch instead of seven per finding, which is most of an export's reading time at 10,000.
+   */
+  findings(ids: readonly number[]): ExportFindingData[] {
+    if (ids.length === 0) return [];
+    const marks = ids.map(() => '?').join(',');
+    const all = <T>(sql: string, params: readonly unknown[]): T[] => this.db.prepare(sql).all(...params) as T[];
+    const group = <T>(rows: T[], key: (r: T) => number | string): Map<number | string, T[]> => {
+      const m = new Map<number | string, T[]>();
+      for (const r of rows) {
+        const k = key(r);
+        const list = m.get(k);
+        if (list) list.push(r);
+        else m.set(k, [r]);
+      }
+      return m;
+    };
+    const rows = all<Record<string, unknown> & { id: number; signal_id: number }>(`SELECT * FROM findings WHERE id IN (${marks})`, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const signalIds = [...new Set(rows.map((r) => r.signal_id))];
+    const sigMarks = signalIds.map(() => '?').join(',');
+    const signals = new Map(all<{ id: number; dd_signal_id: string }>(`SELECT id, dd_signal_id FROM signals WHERE id IN (${sigMarks})`, signalIds).map((r) => [r.id, r.dd_signal_id]));
+    const revisions = group(
+      all<{ signal_id: number; revision: number; content_hash: string; payload: string; fetched_at: number }>(
+        `SELECT signal_id, revision, content_hash, payload, fetched_at FROM signal_revisions WHERE signal_id IN (${sigMarks}) ORDER BY signal_id, revision`,
+        signalIds,
+      ),
+      (r) => r.signal_id,
+    );
+    const drafts = group(all<DraftRow>(`SELECT * FROM drafts WHERE finding_id IN (${marks}) ORDER BY id`, ids), (r) => r.finding_id);
+    const evidence = group(all<EvidenceRow>(`SELECT * FROM evidence WHERE finding_id IN (${marks}) ORDER BY id`, ids), (r) => r.finding_id);
+    const signoffs = group(all<SignoffRow>(`SELECT * FROM signoffs WHERE finding_id IN (${marks}) ORDER BY id`, ids), (r) => r.finding_id);
+    const fids = ids.map((id) => `FND-${id}`);
+    const audit = group(all<AuditRow>(`SELECT * FROM audit WHERE entity = 'finding' AND entity_id IN (${marks}) ORDER BY seq`, fids), (r) => r.entity_id);
+    const approvals = this.hasApprovals ? this.approvals(ids, marks) : new Map<number, ExportFindingData['approvals']>();
+    const out: ExportFindingData[] = [];
+    for (const id of ids) {
+      const row = byId.get(id);
+      if (!row) continue;
+      out.push({
+        id,
+        row,
+        signal: {
+          dd_signal_id: signals.get(row.signal_id)!,
+          revisions: (revisions.get(row.signal_id) ?? []).map(({ revision, content_hash, payload, fetched_at }) => ({ revision, content_hash, payload, fetched_at })),
+        },
+        drafts: drafts.get(id) ?? [],
+        evidence: evidence.get(id) ?? [],
+        signoffs: signoffs.get(id) ?? [],
+        approvals: approvals.get(id) ?? [],
+        audit: audit.get(`FND-${id}`) ?? [],
+      });
+    }
+    return out;
+  }
+
+  private approvals(ids: readonly number[], marks: string): Map<number, ExportFindingData['approvals']> {
     const rows = this.db
-      .prepare('SELECT action_id, action_name, state, request_record, approval_record FROM containment_requests WHERE finding_id = ? ORDER BY id')
-      .all(id) as { action_id: string; action_name: string; state: string; request_record: string; approval_record: string | null }[];
-    return rows.map((r) => ({
-      action_id: r.action_id,
-      action_name: r.action_name,
-      state: r.state,
-      request: JSON.parse(r.request_record) as unknown,
-      approval: r.approval_record ? (JSON.parse(r.approval_record) as unknown) : null,
-    }));
+      .prepare(`SELECT finding_id, action_id, action_name, state, request_record, approval_record FROM containment_requests WHERE finding_id IN (${marks}) ORDER BY id`)
+      .all(...ids) as { finding_id: number; action_id: string; action_name: string; state: string; request_record: string; approval_record: string | null }[];
+    const out = new Map<number, ExportFindingData['approvals']>();
+    for (const r of rows) {
+      const list = out.get(r.finding_id) ?? [];
+      list.push({
+        action_id: r.action_id,
+        action_name: r.action_name,
+        state: r.state,
+        request: JSON.parse(r.request_record) as unknown,
+        approval: r.approval_record ? (JSON.parse(r.approval_record) as unknown) : null,
+      });
+      out.set(r.finding_id, list);
+    }
+    return out;
   }
 
   /** The newest audit entry: the head every exported slice is anchored to. */

@@ -109,7 +109,15 @@ export class QueueMemo {
   private disabled = false;
   readonly stats: MemoStats = { dimsBuildMs: 0, orderBuildMs: {}, patches: 0, rebuilds: 0 };
 
+  private readonly prepared = new Map<string, Statement>();
+
   constructor(private readonly db: DB) {}
+
+  private sql(text: string): Statement {
+    let st = this.prepared.get(text);
+    if (!st) this.prepared.set(text, (st = this.db.prepare<unknown[]>(text)));
+    return st;
+  }
 
   /**
    * The ids of one page, in order, or null when memory cannot serve it (the caller then asks SQL).
@@ -142,8 +150,8 @@ export class QueueMemo {
     const dv = this.db.pragma('data_version', { simple: true }) as number;
     if (this.snap && this.snap.dataVersion !== dv) this.drop();
     if (!this.snap) return this.build(dv);
-    const maxId = (this.db.prepare('SELECT ifnull(max(id), 0) FROM findings').pluck().get() as number) ?? 0;
-    const touched = this.db.prepare('SELECT id FROM temp.vigil_queue_touched').pluck().all() as number[];
+    const maxId = this.sql('SELECT ifnull(max(id), 0) FROM findings').pluck().get() as number;
+    const touched = this.sql('SELECT id FROM temp.vigil_queue_touched').pluck().all() as number[];
     if (touched.length === 0 && maxId === this.snap.maxId) return true;
     const fresh = maxId - this.snap.maxId;
     if (touched.length + fresh > Math.max(PATCH_MAX * 25, this.snap.maxId / 4)) {
@@ -151,11 +159,10 @@ export class QueueMemo {
       this.drop();
       return this.build(dv);
     }
-    const changed = this.db
-      .prepare(
-        `SELECT id, status_rank, severity_rank, priority, assignee, mitre_tactic, mitre_technique, technique_parent FROM finding_dims
-         WHERE id > ? OR id IN (SELECT id FROM temp.vigil_queue_touched)`,
-      )
+    const changed = this.sql(
+      `SELECT id, status_rank, severity_rank, priority, assignee, mitre_tactic, mitre_technique, technique_parent FROM finding_dims
+       WHERE id > ? OR id IN (SELECT id FROM temp.vigil_queue_touched)`,
+    )
       .raw()
       .all(this.snap.maxId) as Value[][];
     const s = this.snap;
@@ -170,7 +177,7 @@ export class QueueMemo {
       else for (const id of ids) o.pending.add(id);
     }
     s.maxId = maxId;
-    this.db.prepare('DELETE FROM temp.vigil_queue_touched').run();
+    this.sql('DELETE FROM temp.vigil_queue_touched').run();
     this.checkpoints = new Map();
     return true;
   }
@@ -277,8 +284,9 @@ export class QueueMemo {
   // ---- orders ----
 
   private order(sort: MemoSort): Order | null {
-    let o = this.orders.get(sort.col);
-    if (o) {
+    const cached = this.orders.get(sort.col);
+    if (cached) {
+      const o = cached;
       // most recently used last
       this.orders.delete(sort.col);
       this.orders.set(sort.col, o);
@@ -286,14 +294,19 @@ export class QueueMemo {
       return o;
     }
     const t0 = performance.now();
-    o = this.buildOrder(sort);
+    const o = this.buildOrder(sort);
+    // Another connection committed while the order was read: it may not match the filter columns.
+    if (!o || (this.db.pragma('data_version', { simple: true }) as number) !== this.snap!.dataVersion) {
+      this.drop();
+      return null;
+    }
     this.stats.orderBuildMs[sort.col] = performance.now() - t0;
     if (this.orders.size >= MAX_ORDERS) this.orders.delete(this.orders.keys().next().value!);
     this.orders.set(sort.col, o);
     return o;
   }
 
-  private buildOrder(sort: MemoSort): Order {
+  private buildOrder(sort: MemoSort): Order | null {
     const s = this.snap!;
     const ids = new Int32Array(s.cap);
     let n = 0;
@@ -319,7 +332,7 @@ export class QueueMemo {
     } else {
       const it = this.db.prepare(`SELECT id FROM findings INDEXED BY ${sort.index} ORDER BY ${sort.col}, id`).pluck().iterate() as Iterable<number>;
       for (const id of it) {
-        if (id >= s.cap || n >= ids.length) throw new Error('queue memo: findings changed while reading an order');
+        if (id >= s.cap || n >= ids.length || !s.present[id]) return null; // changed meanwhile (another connection)
         ids[n++] = id;
       }
     }

@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { onVigilEvent } from '../api/client';
 import { useAppStore } from '../stores/appStore';
 import { useDraftStore } from '../stores/draftStore';
+import { useEvidenceStore } from '../stores/evidenceStore';
 import { useFindingStore } from '../stores/findingStore';
 import { useOutboxStore } from '../stores/outboxStore';
 import { scheduleQueueRefresh } from '../stores/queueStore';
@@ -30,6 +31,9 @@ export function useVigilEvents(): void {
             break;
           case 'drafts':
             if (unlocked()) useDraftStore.getState().apply(event.status);
+            break;
+          case 'export':
+            useEvidenceStore.getState().applyProgress({ phase: event.phase, done: event.done, total: event.total });
             break;
           case 'outbox':
             useAppStore.getState().setOutbox(event.status);

@@ -31,6 +31,7 @@ import { SignoffSection } from './SignoffSection';
 import { ContainmentSection } from './ContainmentSection';
 import { TriageSection } from './TriageSection';
 import { AttackTagButton } from '../attack/AttackTaggingDialog';
+import { ExportFindingButton } from '../evidence/EvidenceMenu';
 
 type Finding = FindingDetail['finding'];
 
@@ -211,6 +212,9 @@ export function FindingDetailPanel() {
           <BriefSection detail={detail} />
           <Decision f={detail.finding} detail={detail} />
           <SignoffSection key={`signoff-${detail.finding.finding_id}`} detail={detail} />
+          <Box sx={{ px: 2, pb: 1 }}>
+            <ExportFindingButton id={detail.finding.finding_id} />
+          </Box>
           <SignalDeltasSection detail={detail} />
           <ContainmentSection key={`containment-${detail.finding.finding_id}`} detail={detail} />
           <ContextSection detail={detail} />

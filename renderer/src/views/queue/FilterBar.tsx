@@ -12,6 +12,7 @@ import { useDebouncedCallback } from '../../hooks/useDebouncedCallback';
 import { formatTotal } from '../../lib/format';
 import { activeFilterCount, useQueueStore, type FacetKey } from '../../stores/queueStore';
 import { DraftMenu } from './DraftMenu';
+import { EvidenceMenu } from '../evidence/EvidenceMenu';
 import { QueueLayerButton } from '../attack/AttackTaggingDialog';
 import { FacetSelect } from './FacetSelect';
 
@@ -121,6 +122,7 @@ export function FilterBar({ searchRef, onDone }: FilterBarProps) {
       <Box sx={{ flex: 1 }} />
       <QueueLayerButton />
       <DraftMenu />
+      <EvidenceMenu />
       <Typography variant="body2" sx={{ fontWeight: 600, fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap', pr: 0.5 }} data-testid="queue-count" aria-live="polite">
         {loaded ? formatTotal(total, totalExact) : 'Loading…'}
       </Typography>

@@ -1,0 +1,97 @@
+// The app's side of evidence bundles: resolve what the person chose (a finding, the selection, the
+// queue's filter, a time range), ask where to save, export with progress events, and verify a
+// bundle the person picks. The workspace plugs these into the contract; files are chosen through
+// the desktop's own dialogs, never by a path the window sends.
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import type { QueueFilter } from '../../../shared/domain';
+import type { EvidenceExportInput, EvidenceExportResult, EvidenceVerifyInput, EvidenceVerifyResult, ExportProgressEvent } from '../../../shared/evidence';
+import { VigilError } from '../../../shared/errors';
+import type { Register } from '../register/register';
+import { exportBundle, selectFindings } from './export';
+import { parseTrustedKeys, verifyBundle } from './verify';
+
+/** One export at most: a bundle of 20,000 findings is already about 40,000 files. */
+export const MAX_EXPORT_FINDINGS = 20_000;
+
+export interface EvidenceDeps {
+  reg: () => Register;
+  version: string;
+  emit: (p: ExportProgressEvent) => void;
+  pickFile?: (title: string, extensions: string[]) => Promise<string | null>;
+  pickSavePath?: (title: string, defaultName: string, extensions: string[]) => Promise<string | null>;
+}
+
+function filterIds(reg: Register, filter: QueueFilter): number[] {
+  const first = reg.queuePage({ filter, sort: { field: 'finding_id', dir: 'asc' }, offset: 0, limit: 1 });
+  if (first.total > MAX_EXPORT_FINDINGS) {
+    throw new VigilError('VALIDATION_FAILED', `${first.total.toLocaleString('en-US')} findings match; one bundle holds at most ${MAX_EXPORT_FINDINGS.toLocaleString('en-US')}. Narrow the filter.`);
+  }
+  const out: number[] = [];
+  for (let offset = 0; offset < MAX_EXPORT_FINDINGS; offset += 500) {
+    const page = reg.queuePage({ filter, sort: { field: 'finding_id', dir: 'asc' }, offset, limit: 500 });
+    out.push(...page.rows.map((r) => Number(r.finding_id.slice(4))));
+    if (page.rows.length < 500) break;
+  }
+  return out;
+}
+
+export class EvidenceService {
+  private running = false;
+
+  constructor(private readonly d: EvidenceDeps) {}
+
+  async export(i: z.output<typeof EvidenceExportInput>): Promise<EvidenceExportResult> {
+    if (!this.d.pickSavePath) throw new VigilError('VALIDATION_FAILED', 'Exporting from here needs the desktop app; use `vigil export` on the command line.');
+    if (this.running) throw new VigilError('VALIDATION_FAILED', 'An export is already running.');
+    const reg = this.d.reg();
+    const ids =
+      i.scope === 'ids'
+        ? selectFindings(reg, { ids: (i.ids ?? []).map((x) => Number(x.slice(4))) })
+        : i.scope === 'filter'
+          ? filterIds(reg, i.filter ?? {})
+          : selectFindings(reg, { ...(i.since ? { since: Date.parse(i.since) } : {}), ...(i.until ? { until: Date.parse(i.until) } : {}) });
+    if (ids.length === 0) throw new VigilError('NOT_FOUND', 'No finding matches; nothing to export.');
+    if (ids.length > MAX_EXPORT_FINDINGS) throw new VigilError('VALIDATION_FAILED', `${ids.length} findings; one bundle holds at most ${MAX_EXPORT_FINDINGS}.`);
+    const name = `vigil-evidence-${ids.length === 1 ? `FND-${ids[0]}` : `${ids.length}-findings`}-${new Date().toISOString().slice(0, 10)}.zip`;
+    const path = await this.d.pickSavePath('Save the evidence bundle', name, ['zip']);
+    const none: EvidenceExportResult = { saved: false, path: null, findings: 0, files: 0, bytes: 0, content_digest: null, exported_by: null };
+    if (!path) return none;
+    this.running = true;
+    try {
+      const r = await exportBundle(this.d.reg(), { ids }, path, {
+        reason: i.reason,
+        tool: { name: 'vigil', version: this.d.version },
+        describe: { scope: i.scope, ...(i.filter ? { filter: i.filter } : {}), ...(i.since ? { since: i.since } : {}), ...(i.until ? { until: i.until } : {}) },
+        onProgress: (p) => this.d.emit(p),
+        // The save dialog already asked about replacing an existing file.
+        overwrite: true,
+      });
+      return { saved: true, path: r.path, findings: r.findings, files: r.files, bytes: r.bytes, content_digest: r.content_digest, exported_by: r.exported_by };
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async verify(i: z.output<typeof EvidenceVerifyInput>): Promise<EvidenceVerifyResult> {
+    if (!this.d.pickFile) throw new VigilError('VALIDATION_FAILED', 'Choosing a bundle needs the desktop app; use `vigil verify BUNDLE.zip` on the command line.');
+    let trusted;
+    if (i.trustedKeys && i.trustedKeys.trim()) {
+      try {
+        trusted = parseTrustedKeys(i.trustedKeys);
+      } catch (e) {
+        throw new VigilError('VALIDATION_FAILED', `Trusted keys: ${(e as Error).message}`);
+      }
+    }
+    const path = await this.d.pickFile('Choose an evidence bundle to verify', ['zip']);
+    if (!path) return { picked: false, path: null, valid: false, failures: [], notes: [], summary: null };
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      throw new VigilError('NOT_FOUND', `Cannot read ${path}.`);
+    }
+    const r = verifyBundle(bytes, { ...(trusted ? { trustedKeys: trusted } : {}), ...(i.threshold ? { threshold: i.threshold } : {}) });
+    return { picked: true, path, valid: r.valid, failures: r.failures, notes: r.notes, summary: r.summary };
+  }
+}

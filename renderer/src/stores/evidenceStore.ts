@@ -1,0 +1,90 @@
+// Evidence bundles in the window: which export the person is about to make (one finding, the
+// selection, the queue's filter), its progress (from the core's export events), and the verdict of
+// the last bundle they verified.
+import { create } from 'zustand';
+import type { QueueFilter } from '../../../shared/domain';
+import type { EvidenceExportResult, EvidenceVerifyResult } from '../../../shared/evidence';
+import { call } from '../api/client';
+import { notify, reportError } from './noticeStore';
+
+export interface ExportTarget {
+  scope: 'ids' | 'filter';
+  ids?: string[];
+  filter?: QueueFilter;
+  /** what the dialog says is being exported: "FND-12", "1,204 findings matching …" */
+  label: string;
+}
+
+export interface ExportProgress {
+  phase: 'reading' | 'writing' | 'signing' | 'done';
+  done: number;
+  total: number;
+}
+
+interface EvidenceState {
+  target: ExportTarget | null;
+  exporting: boolean;
+  progress: ExportProgress | null;
+  result: EvidenceExportResult | null;
+  error: string | null;
+  verifyOpen: boolean;
+  verifying: boolean;
+  verdict: EvidenceVerifyResult | null;
+  openExport: (t: ExportTarget) => void;
+  closeExport: () => void;
+  runExport: (reason: string) => Promise<void>;
+  applyProgress: (p: ExportProgress) => void;
+  openVerify: () => void;
+  closeVerify: () => void;
+  runVerify: (trustedKeys: string) => Promise<void>;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export const useEvidenceStore = create<EvidenceState>()((set, get) => ({
+  target: null,
+  exporting: false,
+  progress: null,
+  result: null,
+  error: null,
+  verifyOpen: false,
+  verifying: false,
+  verdict: null,
+  openExport: (target) => set({ target, result: null, error: null, progress: null }),
+  closeExport: () => {
+    if (!get().exporting) set({ target: null, result: null, error: null, progress: null });
+  },
+  runExport: async (reason) => {
+    const t = get().target;
+    if (!t || get().exporting) return;
+    set({ exporting: true, error: null, result: null, progress: null });
+    try {
+      const r = await call('evidence.export', { scope: t.scope, ...(t.ids ? { ids: t.ids as never } : {}), ...(t.filter ? { filter: t.filter } : {}), reason });
+      set({ result: r });
+      if (r.saved) notify(`Exported ${r.findings} finding${r.findings === 1 ? '' : 's'} to ${r.path ?? 'the bundle'}.`, 'success');
+    } catch (e) {
+      set({ error: message(e) });
+      reportError(e);
+    } finally {
+      set({ exporting: false });
+    }
+  },
+  applyProgress: (p) => {
+    if (get().exporting) set({ progress: p });
+  },
+  openVerify: () => set({ verifyOpen: true, verdict: null }),
+  closeVerify: () => {
+    if (!get().verifying) set({ verifyOpen: false });
+  },
+  runVerify: async (trustedKeys) => {
+    set({ verifying: true });
+    try {
+      const r = await call('evidence.verify', trustedKeys.trim() ? { trustedKeys } : {});
+      if (r.picked) set({ verdict: r });
+    } catch (e) {
+      reportError(e);
+    } finally {
+      set({ verifying: false });
+    }
+  },
+}));

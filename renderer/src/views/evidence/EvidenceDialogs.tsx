@@ -1,0 +1,201 @@
+// Evidence bundles in the app: the Export dialog (what is exported, the reason for the custody
+// record, progress, then where it went and the digest and key an auditor needs) and the Verify
+// view (optional trusted keys, a bundle picked from disk, the verdict with one line per failure).
+// Both are mounted once and driven by the evidence store; the queue menu and the case view open them.
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import LinearProgress from '@mui/material/LinearProgress';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import ArchiveOutlined from '@mui/icons-material/ArchiveOutlined';
+import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
+import { useState } from 'react';
+import { formatCount } from '../../lib/format';
+import { useEvidenceStore } from '../../stores/evidenceStore';
+import { MONO_FONT } from '../../theme';
+
+const PHASE: Record<string, string> = { reading: 'Reading findings', writing: 'Writing the report and archive', signing: 'Signing the manifest', done: 'Done' };
+
+function ExportDialog() {
+  const target = useEvidenceStore((s) => s.target);
+  const exporting = useEvidenceStore((s) => s.exporting);
+  const progress = useEvidenceStore((s) => s.progress);
+  const result = useEvidenceStore((s) => s.result);
+  const error = useEvidenceStore((s) => s.error);
+  const close = useEvidenceStore((s) => s.closeExport);
+  const run = useEvidenceStore((s) => s.runExport);
+  const [reason, setReason] = useState('');
+  const done = result?.saved === true;
+  const pct = progress && progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : 0;
+
+  return (
+    <Dialog open={target !== null} onClose={close} fullWidth maxWidth="sm" aria-labelledby="export-title" data-testid="export-dialog">
+      <DialogTitle id="export-title">Export evidence: {target?.label}</DialogTitle>
+      <DialogContent>
+        {!done && (
+          <>
+            <DialogContentText sx={{ fontSize: '0.8125rem', mb: 1.5 }}>
+              A zip an auditor verifies offline with <code>vigil verify</code> and your public key: the findings with their drafts, signal revisions and evidence, every sign-off and
+              approval, the audit entries about them, custody events and a printable report, all listed in a manifest signed with your lead key. The export is recorded in the audit trail.
+            </DialogContentText>
+            <TextField
+              label="Reason (goes into the custody record)"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              fullWidth
+              multiline
+              minRows={2}
+              autoFocus
+              disabled={exporting}
+              slotProps={{ htmlInput: { maxLength: 2000, 'data-testid': 'export-reason' } }}
+            />
+          </>
+        )}
+        {exporting && (
+          <Box sx={{ mt: 2 }} data-testid="export-progress" aria-live="polite">
+            <Typography variant="body2">
+              {progress ? `${PHASE[progress.phase] ?? progress.phase} · ${formatCount(progress.done)} of ${formatCount(progress.total)}` : 'Choose where to save the bundle…'}
+            </Typography>
+            <LinearProgress variant={progress ? 'determinate' : 'indeterminate'} value={pct} sx={{ mt: 0.5 }} />
+          </Box>
+        )}
+        {error && !exporting && (
+          <Alert severity="error" sx={{ mt: 2 }}>
+            {error}
+          </Alert>
+        )}
+        {done && result && (
+          <Box data-testid="export-result">
+            <Alert severity="success" sx={{ mb: 1.5 }}>
+              {formatCount(result.findings)} finding{result.findings === 1 ? '' : 's'}, {formatCount(result.files)} files, {(result.bytes / 1024 / 1024).toFixed(1)} MiB saved to {result.path}.
+            </Alert>
+            <Typography variant="body2" sx={{ mb: 0.5 }}>
+              Content digest (printed in the report's footer):
+            </Typography>
+            <Typography sx={{ fontFamily: MONO_FONT, fontSize: '0.75rem', wordBreak: 'break-all', mb: 1 }} data-testid="export-digest">
+              {result.content_digest}
+            </Typography>
+            <Typography variant="body2" sx={{ mb: 0.5 }}>
+              The auditor's trusted key (signed by {result.exported_by?.handle}):
+            </Typography>
+            <Typography sx={{ fontFamily: MONO_FONT, fontSize: '0.75rem', wordBreak: 'break-all' }} data-testid="export-key">
+              {result.exported_by?.key_id} {result.exported_by?.public_key}
+            </Typography>
+          </Box>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={close} disabled={exporting}>
+          {done ? 'Close' : 'Cancel'}
+        </Button>
+        {!done && (
+          <Button variant="contained" startIcon={<ArchiveOutlined />} disabled={exporting || reason.trim() === ''} onClick={() => void run(reason)} data-testid="export-run">
+            Export…
+          </Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+function VerifyDialog() {
+  const open = useEvidenceStore((s) => s.verifyOpen);
+  const verifying = useEvidenceStore((s) => s.verifying);
+  const verdict = useEvidenceStore((s) => s.verdict);
+  const close = useEvidenceStore((s) => s.closeVerify);
+  const run = useEvidenceStore((s) => s.runVerify);
+  const [keys, setKeys] = useState('');
+  const s = verdict?.summary ?? null;
+
+  return (
+    <Dialog open={open} onClose={close} fullWidth maxWidth="md" aria-labelledby="verify-title" data-testid="verify-dialog">
+      <DialogTitle id="verify-title">Verify an evidence bundle</DialogTitle>
+      <DialogContent>
+        <DialogContentText sx={{ fontSize: '0.8125rem', mb: 1.5 }}>
+          The same checks as <code>vigil verify</code>, without this workspace: the archive, every file against the signed manifest, the signatures, every sign-off and approval against the
+          bundled roster, the audit slice, the report's digest. Paste the public keys you trust (one per line); without them the bundle's own roster is used and the verdict says so.
+        </DialogContentText>
+        <TextField
+          label="Trusted public keys (optional)"
+          value={keys}
+          onChange={(e) => setKeys(e.target.value)}
+          fullWidth
+          multiline
+          minRows={2}
+          placeholder="ed25519:0123456789abcdef AbCd…43 characters of base64url"
+          slotProps={{ htmlInput: { 'data-testid': 'verify-keys', style: { fontFamily: MONO_FONT, fontSize: '0.75rem' } } }}
+        />
+        {verifying && <LinearProgress sx={{ mt: 2 }} />}
+        {verdict && (
+          <Box sx={{ mt: 2 }} data-testid="verify-verdict">
+            <Alert severity={verdict.valid ? 'success' : 'error'} data-testid={verdict.valid ? 'verify-valid' : 'verify-invalid'}>
+              {verdict.valid
+                ? `Valid: ${formatCount(s?.findings ?? 0)} findings, ${formatCount(s?.files ?? 0)} files, ${formatCount(s?.signoffs ?? 0)} sign-offs, ${formatCount(s?.audit_entries ?? 0)} audit entries.`
+                : `Not valid: ${verdict.failures.length} problem${verdict.failures.length === 1 ? '' : 's'}.`}{' '}
+              {verdict.path}
+            </Alert>
+            {s && (
+              <Typography variant="body2" sx={{ mt: 1 }}>
+                Exported {s.exported_at} by {s.exported_by.handle} ({s.exported_by.key_id}) from “{s.workspace.name}” with {s.tool.name} {s.tool.version}: “{s.reason}”. Checked against{' '}
+                {s.trust === 'trusted-keys' ? 'the keys you gave' : "the bundle's own roster"}.
+              </Typography>
+            )}
+            {verdict.notes.map((n) => (
+              <Alert key={n} severity="warning" sx={{ mt: 1 }}>
+                {n}
+              </Alert>
+            ))}
+            {verdict.failures.length > 0 && (
+              <Table size="small" sx={{ mt: 1 }} data-testid="verify-failures">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>Code</TableCell>
+                    <TableCell>File</TableCell>
+                    <TableCell>Why</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {verdict.failures.slice(0, 500).map((f, i) => (
+                    <TableRow key={i}>
+                      <TableCell sx={{ fontFamily: MONO_FONT, fontSize: '0.75rem' }}>{f.code}</TableCell>
+                      <TableCell sx={{ fontFamily: MONO_FONT, fontSize: '0.75rem' }}>{f.file ?? '—'}</TableCell>
+                      <TableCell>{f.message}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </Box>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={close} disabled={verifying}>
+          Close
+        </Button>
+        <Button variant="contained" startIcon={<FactCheckOutlined />} disabled={verifying} onClick={() => void run(keys)} data-testid="verify-pick">
+          Choose a bundle…
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+export function EvidenceDialogs() {
+  return (
+    <>
+      <ExportDialog />
+      <VerifyDialog />
+    </>
+  );
+}

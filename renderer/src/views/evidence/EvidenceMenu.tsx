@@ -1,0 +1,85 @@
+// "Evidence" in the queue toolbar: export the selected finding or everything the filter matches as
+// a signed bundle, or verify a bundle someone sent. The case view has its own one-finding button.
+import Button from '@mui/material/Button';
+import ListItemIcon from '@mui/material/ListItemIcon';
+import ListItemText from '@mui/material/ListItemText';
+import Menu from '@mui/material/Menu';
+import MenuItem from '@mui/material/MenuItem';
+import ArchiveOutlined from '@mui/icons-material/ArchiveOutlined';
+import ArrowDropDownOutlined from '@mui/icons-material/ArrowDropDownOutlined';
+import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
+import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
+import TaskAltOutlined from '@mui/icons-material/TaskAltOutlined';
+import { useState } from 'react';
+import { formatTotal } from '../../lib/format';
+import { useEvidenceStore } from '../../stores/evidenceStore';
+import { rowAt, useQueueStore } from '../../stores/queueStore';
+
+export function EvidenceMenu() {
+  const filter = useQueueStore((s) => s.filter);
+  const total = useQueueStore((s) => s.total);
+  const totalExact = useQueueStore((s) => s.totalExact);
+  const selected = useQueueStore((s) => rowAt(s.pages, s.selectedIndex)?.finding_id ?? null);
+  const openExport = useEvidenceStore((s) => s.openExport);
+  const openVerify = useEvidenceStore((s) => s.openVerify);
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const close = () => setAnchor(null);
+
+  return (
+    <>
+      <Button variant="outlined" startIcon={<ArchiveOutlined />} endIcon={<ArrowDropDownOutlined />} onClick={(e) => setAnchor(e.currentTarget)} aria-haspopup="menu" data-testid="evidence-menu-button">
+        Evidence
+      </Button>
+      <Menu anchorEl={anchor} open={anchor !== null} onClose={close} slotProps={{ list: { dense: true, 'aria-label': 'Evidence' } as object }} data-testid="evidence-menu">
+        <MenuItem
+          disabled={!selected}
+          onClick={() => {
+            close();
+            if (selected) openExport({ scope: 'ids', ids: [selected], label: selected });
+          }}
+          data-testid="export-selected"
+        >
+          <ListItemIcon>
+            <TaskAltOutlined fontSize="small" />
+          </ListItemIcon>
+          <ListItemText primary="Export selected…" secondary={selected ? `a signed bundle of ${selected}` : 'select a row first'} />
+        </MenuItem>
+        <MenuItem
+          disabled={total === 0}
+          onClick={() => {
+            close();
+            openExport({ scope: 'filter', filter, label: `${formatTotal(total, totalExact)} matching the filter` });
+          }}
+          data-testid="export-filter"
+        >
+          <ListItemIcon>
+            <FilterAltOutlined fontSize="small" />
+          </ListItemIcon>
+          <ListItemText primary="Export all matching the filter…" secondary={formatTotal(total, totalExact)} />
+        </MenuItem>
+        <MenuItem
+          onClick={() => {
+            close();
+            openVerify();
+          }}
+          data-testid="verify-bundle"
+        >
+          <ListItemIcon>
+            <FactCheckOutlined fontSize="small" />
+          </ListItemIcon>
+          <ListItemText primary="Verify a bundle…" secondary="check a bundle offline, as an auditor would" />
+        </MenuItem>
+      </Menu>
+    </>
+  );
+}
+
+/** The case view's export: this one finding. */
+export function ExportFindingButton({ id }: { id: string }) {
+  const openExport = useEvidenceStore((s) => s.openExport);
+  return (
+    <Button size="small" startIcon={<ArchiveOutlined />} onClick={() => openExport({ scope: 'ids', ids: [id], label: id })} data-testid="export-finding">
+      Export evidence…
+    </Button>
+  );
+}
