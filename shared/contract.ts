@@ -49,6 +49,10 @@ export const contract = {
   'vault.lock': { input: Empty, output: VaultStatus },
   'vault.setIdleLock': { input: z.object({ minutes: z.number().int().min(1).max(1440) }).strict(), output: VaultStatus },
   'workspace.openDemo': { input: z.object({ passphrase: Passphrase.optional() }).strict(), output: VaultStatus },
+  'workspace.create': { input: z.object({ name: z.string().trim().min(1).max(120), passphrase: Passphrase.optional() }).strict(), output: VaultStatus },
+  /** a recent workspace by its path, or (no input) a file the person picks in the desktop dialog */
+  'workspace.open': { input: z.object({ recent: z.string().min(1).max(4096).optional() }).strict(), output: VaultStatus },
+  'workspace.close': { input: Empty, output: VaultStatus },
   'session.touch': { input: Empty, output: z.object({ locksAt: z.string().nullable() }) },
   'queue.page': { input: QueueQuery, output: QueuePage },
   'queue.facets': { input: Empty, output: QueueFacets },

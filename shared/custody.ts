@@ -14,6 +14,8 @@ export const CustodyKeyId = z.string().regex(/^ed25519:[0-9a-f]{16}$/, 'a key id
 const isoTime = z.string();
 
 export const CustodyStatus = z.object({
+  /** this workstation's analyst's role in the trusted roster; null with no roster or when it does not name them */
+  role: z.enum(['analyst', 'lead', 'admin']).nullable(),
   /** this workstation's analyst and key; null until a key is created */
   /** public_key: base64url of the raw Ed25519 key, for the lead to put in the roster */
   me: z.object({ handle: z.string(), key_id: z.string(), public_key: z.string() }).nullable(),

@@ -242,6 +242,8 @@ export const VaultStatus = z.object({
     .object({ path: z.string(), name: z.string(), demo: z.boolean() })
     .nullable(),
   unlockMethods: z.array(UnlockMethod),
+  /** team workspaces opened lately (the demo has its own button) */
+  recent: z.array(z.object({ path: z.string(), name: z.string() })),
   idleLockMinutes: z.number().int(),
   osKeystore: z.enum(['available', 'unavailable']),
 });

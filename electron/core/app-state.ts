@@ -7,6 +7,8 @@ import { writeFileAtomic } from './register/atomic-file';
 const AppStateSchema = z.object({
   workspacePath: z.string().nullable().default(null),
   idleLockMinutes: z.number().int().min(1).max(1440).default(15),
+  /** workspace files opened lately, newest first (paths only) */
+  recent: z.array(z.string()).max(20).default([]),
 });
 export type AppState = z.infer<typeof AppStateSchema>;
 

@@ -4,41 +4,31 @@
 import { AssignmentConfig, onCallAt, type AssignmentApplyResult, type AssignmentStatus } from '../../shared/assignment';
 import { QueueQuery } from '../../shared/domain';
 import { VigilError } from '../../shared/errors';
-import { analystOf, type Roster } from './custody';
+import { ASSIGNMENT_ROLES } from './custody';
+import { hasRole, requireRole } from './permissions';
 import type { Register } from './register/register';
 
-const EDITOR_ROLES = new Set(['lead', 'admin']);
 const APPLY_LIMIT = 10_000;
 
-function mayEdit(reg: Register, roster: Roster | null): boolean {
-  if (!reg.roster()) return true;
-  const me = reg.analystKey();
-  if (!me || !roster) return false;
-  const a = analystOf(roster, me.handle);
-  return a !== null && EDITOR_ROLES.has(a.role);
-}
-
-export function assignmentStatus(reg: Register, roster: Roster | null, now = Date.now()): AssignmentStatus {
+export function assignmentStatus(reg: Register, now = Date.now()): AssignmentStatus {
   const config = reg.assignment();
   const who = config.rotation ? onCallAt(config.rotation, now) : null;
   return {
     config,
     on_call: who ? { handle: who.handle, until: new Date(who.until).toISOString(), next: who.next } : null,
-    may_edit: mayEdit(reg, roster),
+    may_edit: hasRole(reg, ASSIGNMENT_ROLES),
   };
 }
 
-export function saveAssignment(reg: Register, roster: Roster | null, input: unknown, actor: string): AssignmentStatus {
-  if (!mayEdit(reg, roster)) {
-    throw new VigilError('ROLE_NOT_PERMITTED', 'Assignment rules are the team lead’s (or an admin’s) to change: your roster role does not allow it.');
-  }
+export function saveAssignment(reg: Register, input: unknown, actor: string): AssignmentStatus {
+  requireRole(reg, ASSIGNMENT_ROLES, 'change the assignment rules');
   const parsed = AssignmentConfig.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new VigilError('VALIDATION_FAILED', `Assignment rules: ${first?.path.join('.') || 'config'}: ${first?.message ?? 'invalid'}`);
   }
   reg.setAssignment(parsed.data, actor);
-  return assignmentStatus(reg, roster);
+  return assignmentStatus(reg);
 }
 
 /** Apply the rules now to findings that are new and unassigned (newest first, up to a cap). */

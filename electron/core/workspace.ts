@@ -1,6 +1,6 @@
 // Composition root: from options to services, and the implementation of every contract channel.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { importAttackBundle } from './attack/build-catalog';
 import { writeFileAtomic } from './register/atomic-file';
 import type { Handlers } from './dispatch';
@@ -13,6 +13,7 @@ import { attackMatrix, setTechnique, taggingView } from './attack/tagging';
 import { tacticFacets, techniqueFacets } from './attack/facets';
 import { AppStateFile } from './app-state';
 import { Register } from './register/register';
+import { sniffWorkspaceFile } from './register/database';
 import { DEFAULT_SCRYPT, type OsKeyWrapper, type ScryptParams, type Unlock } from './register/vault-key';
 import { createDemoWorkspace } from './demo/demo-workspace';
 import { IdleLock } from './idle-lock';
@@ -28,10 +29,12 @@ import { FindingBrief } from '../../shared/brief';
 import type { SourcesSettings } from '../../shared/domain';
 import { outboundFor, type OutboundContext } from './outbox/outbound';
 import { triagePatch } from './triage';
+import { requireRole, standing } from './permissions';
+import { withRecent, workspacePathFor } from './workspace-files';
 import { applyAssignmentNow, assignmentStatus, saveAssignment } from './assignment';
 import type { FindingUpdateInput } from '../../shared/domain';
 import type { z } from 'zod';
-import { findKey, generateAnalystKey, type Roster } from './custody';
+import { CONNECTION_ROLES, findKey, generateAnalystKey, type Roster } from './custody';
 import type { CustodyStatus, SignoffReceipt } from '../../shared/custody';
 import { EvidenceService } from './evidence/evidence-service';
 
@@ -41,6 +44,8 @@ export interface WorkspaceOptions {
   statePath: string;
   /** where the app keeps the demo workspace it creates on first launch */
   demoPath: string;
+  /** where new team workspaces are created (default: beside the demo) */
+  workspacesDir?: string;
   /** the OS key store, when electron/main has a real one */
   os?: OsKeyWrapper | null;
   scrypt?: ScryptParams;
@@ -151,6 +156,10 @@ export class Workspace {
           }
         : null,
       unlockMethods: this.register ? [] : methods,
+      recent: this.state
+        .get()
+        .recent.filter((p) => p !== this.opts.demoPath && existsSync(p))
+        .map((p) => ({ path: p, name: basename(p).replace(/\.vigil$/i, '') })),
       idleLockMinutes: this.state.get().idleLockMinutes,
       osKeystore: this.opts.os ? 'available' : 'unavailable',
     };
@@ -168,6 +177,7 @@ export class Workspace {
     if (!path) throw new VigilError('VAULT_NOT_OPEN', 'No workspace is open yet. Open the demo workspace or create one.');
     if (!this.register) {
       this.register = await Register.open(path, this.unlockWith(passphrase));
+      if (path !== this.opts.demoPath) this.state.update({ recent: withRecent(this.state.get().recent, path) });
       this.attachServices();
       this.idle.start(this.state.get().idleLockMinutes);
     }
@@ -188,6 +198,59 @@ export class Workspace {
       this.register.close();
       this.register = null;
     }
+    const s = this.status();
+    this.emit({ type: 'vault', status: s });
+    return s;
+  }
+
+  /** A new, empty team workspace in the app's workspaces folder, opened at once. */
+  async createWorkspace(name: string, passphrase?: string): Promise<VaultStatus> {
+    const dir = this.opts.workspacesDir ?? dirname(this.opts.demoPath);
+    const path = workspacePathFor(dir, name);
+    if (existsSync(path)) throw new VigilError('VAULT_EXISTS', `A workspace file ${basename(path)} exists already; open it, or choose another name.`);
+    if (!this.opts.os && passphrase === undefined) {
+      throw new VigilError('PASSPHRASE_REQUIRED', 'Choose a passphrase to protect the workspace (no OS key store is available).');
+    }
+    if (this.register) this.lock('user');
+    mkdirSync(dir, { recursive: true });
+    this.register = await Register.create(path, this.unlockWith(passphrase), { name: name.trim(), scrypt: this.opts.scrypt ?? DEFAULT_SCRYPT });
+    this.state.update({ workspacePath: path, recent: withRecent(this.state.get().recent, path) });
+    this.attachServices();
+    this.idle.start(this.state.get().idleLockMinutes);
+    const s = this.status();
+    this.emit({ type: 'vault', status: s });
+    return s;
+  }
+
+  /**
+   * Point the app at another workspace file, locked: a file the person picks (desktop dialog) or
+   * one from the recent list. The renderer never names an arbitrary path.
+   */
+  async openWorkspace(from: { recent: string } | { pick: true }): Promise<VaultStatus> {
+    let path: string | null;
+    if ('recent' in from) {
+      if (!this.state.get().recent.includes(from.recent)) throw new VigilError('NOT_FOUND', 'That workspace is not in the recent list; open it with Open workspace….');
+      path = from.recent;
+    } else {
+      if (!this.opts.pickFile) throw new VigilError('VALIDATION_FAILED', 'Opening a workspace file needs the desktop app (a file dialog).');
+      path = await this.opts.pickFile('Open a Vigil workspace', ['vigil']);
+      if (path === null) return this.status();
+    }
+    if (!existsSync(path)) throw new VigilError('WORKSPACE_NOT_FOUND', `${basename(path)} no longer exists.`);
+    // Refuse what is not a Vigil workspace (or has lost its key file) before anything changes.
+    sniffWorkspaceFile(path);
+    Register.unlockMethods(path);
+    if (this.register) this.lock('user');
+    this.state.update({ workspacePath: path });
+    const s = this.status();
+    this.emit({ type: 'vault', status: s });
+    return s;
+  }
+
+  /** Lock and leave the workspace: the app returns to the Welcome view. */
+  closeWorkspace(): VaultStatus {
+    this.lock('user');
+    this.state.update({ workspacePath: null });
     const s = this.status();
     this.emit({ type: 'vault', status: s });
     return s;
@@ -316,7 +379,9 @@ export class Workspace {
     const reg = this.reg();
     const k = reg.analystKey();
     const r = reg.roster();
+    const st = standing(reg);
     return {
+      role: st.kind === 'member' ? st.role : null,
       me: k ? { handle: k.handle, key_id: k.key_id, public_key: k.public_key } : null,
       roster: r
         ? {
@@ -567,6 +632,9 @@ export class Workspace {
       'vault.lock': () => this.lock('user'),
       'vault.setIdleLock': (i) => this.setIdleLock(i.minutes),
       'workspace.openDemo': (i) => this.openDemo(i.passphrase),
+      'workspace.create': (i) => this.createWorkspace(i.name, i.passphrase),
+      'workspace.open': (i) => this.openWorkspace(i.recent !== undefined ? { recent: i.recent } : { pick: true }),
+      'workspace.close': () => this.closeWorkspace(),
       'session.touch': () => this.touch(),
       'queue.page': (q) => {
         this.touch();
@@ -589,14 +657,17 @@ export class Workspace {
       },
       'settings.get': () => this.settings(),
       'settings.saveDatadog': (i) => {
+        requireRole(this.reg(), CONNECTION_ROLES, 'change the Datadog connection');
         this.sources().saveDatadog(i, this.opts.actor);
         return this.settings();
       },
       'settings.saveSplunk': (i) => {
+        requireRole(this.reg(), CONNECTION_ROLES, 'change the Splunk connection');
         this.sources().saveSplunk(i, this.opts.actor);
         return this.settings();
       },
       'settings.saveLlm': (i) => {
+        requireRole(this.reg(), CONNECTION_ROLES, 'change the LLM endpoint (where finding data is sent)');
         this.drafts().save(i, this.opts.actor);
         return this.settings();
       },
@@ -631,8 +702,8 @@ export class Workspace {
       'evidence.verify': (i) => this.evidence.verify(i),
       ...containmentHandlers(() => this.containment(), this.opts.actor),
       'finding.revisionDiff': (i) => this.reg().revisionDiff(Number(i.id.slice(4)), i.revision),
-      'assignment.get': () => assignmentStatus(this.reg(), this.trustedRoster()),
-      'assignment.save': (i) => saveAssignment(this.reg(), this.trustedRoster(), i.config, this.opts.actor),
+      'assignment.get': () => assignmentStatus(this.reg()),
+      'assignment.save': (i) => saveAssignment(this.reg(), i.config, this.opts.actor),
       'assignment.apply': () => {
         const r = applyAssignmentNow(this.reg());
         if (r.assigned.length > 0) this.emit({ type: 'findings', changed: r.assigned.map((a) => a.id), reason: 'assignment' });

@@ -56,10 +56,16 @@ export interface WorkspacePaths {
   statePath: string;
   demoPath: string;
   catalogDir: string;
+  workspacesDir: string;
 }
 
 export function workspacePaths(userData: string): WorkspacePaths {
-  return { statePath: join(userData, 'state.json'), demoPath: join(userData, 'demo.vigil'), catalogDir: join(userData, 'attack') };
+  return {
+    statePath: join(userData, 'state.json'),
+    demoPath: join(userData, 'demo.vigil'),
+    catalogDir: join(userData, 'attack'),
+    workspacesDir: join(userData, 'workspaces'),
+  };
 }
 
 /**

@@ -63,7 +63,7 @@ function start(): void {
       actor: localActor(),
       ...(loc.catalogPath ? { catalog: AttackCatalog.load(loc.catalogPath) } : {}),
       pickFile: async (title, extensions) => {
-        const r = await dialog.showOpenDialog({ title, properties: ['openFile'], filters: [{ name: extensions.includes('zip') ? 'Evidence bundle' : 'STIX bundle', extensions }] });
+        const r = await dialog.showOpenDialog({ title, properties: ['openFile'], filters: [{ name: extensions.includes('zip') ? 'Evidence bundle' : extensions.includes('vigil') ? 'Vigil workspace' : 'STIX bundle', extensions }] });
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
       pickSavePath: async (title, defaultName, extensions) => {

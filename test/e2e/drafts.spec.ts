@@ -13,7 +13,8 @@ const PASSPHRASE = 'correct horse battery staple';
 const OFFLINE = 'vigil/offline-drafter@2';
 const LLM = `vigil/llm-drafter@p1 (${FAKE_OPENAI_MODEL})`;
 
-test.use({ harnessOptions: { demoSignals: 200, openai: true } });
+// Without the demo team: configuring the LLM is an admin's change, and here nobody holds a role yet.
+test.use({ harnessOptions: { demoSignals: 200, openai: true, demoTeam: false } });
 test.describe.configure({ mode: 'serial' });
 
 

@@ -101,7 +101,7 @@ async function setUp(): Promise<{ me: { handle: string; key_id: string; public_k
 
 describe('custody setup', () => {
   it('creates a key (public half only over the contract) and pins the first roster', async () => {
-    expect(await call<CustodyStatus>('custody.status')).toEqual({ me: null, roster: null });
+    expect(await call<CustodyStatus>('custody.status')).toEqual({ role: null, me: null, roster: null });
     await refused('finding.signOff', { id: 'FND-1' }, 'KEY_MISSING');
     const status = await call<CustodyStatus>('custody.createKey', { handle: 'amara.okafor', name: 'Amara Okafor' });
     const row = ws.reg().analystKey()!;

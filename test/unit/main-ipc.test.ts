@@ -240,6 +240,7 @@ describe('AppOrigin and app paths', () => {
       statePath: join('/home/a/.config/Vigil', 'state.json'),
       demoPath: join('/home/a/.config/Vigil', 'demo.vigil'),
       catalogDir: join('/home/a/.config/Vigil', 'attack'),
+      workspacesDir: join('/home/a/.config/Vigil', 'workspaces'),
     });
   });
 

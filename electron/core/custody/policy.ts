@@ -27,6 +27,15 @@ export const REQUESTER_ROLES: readonly Role[] = ['analyst', 'lead', 'admin'];
  */
 export const ROSTER_SIGNER_ROLES: readonly Role[] = ['lead'];
 
+/**
+ * Who may change the workspace's connections (Datadog, Splunk, the LLM endpoint): where signals come
+ * from and where finding data goes is an installation decision, the admins'.
+ */
+export const CONNECTION_ROLES: readonly Role[] = ['admin'];
+
+/** Who may change the assignment rules and the on-call rotation. */
+export const ASSIGNMENT_ROLES: readonly Role[] = ['lead', 'admin'];
+
 /** Who may give the second key, by the danger of the action. Never the requester (checked apart). */
 export const APPROVER_ROLES: Readonly<Record<Danger, readonly Role[]>> = {
   info: ['analyst', 'lead', 'admin'],

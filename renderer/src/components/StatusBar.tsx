@@ -50,6 +50,7 @@ export function StatusBar() {
   const status = useVaultStore((s) => s.status);
   const busy = useVaultStore((s) => s.busy);
   const lock = useVaultStore((s) => s.lock);
+  const closeWorkspace = useVaultStore((s) => s.closeWorkspace);
   const info = useAppStore((s) => s.info);
   const lastSyncAt = useSyncStore((s) => s.status?.lastSyncAt ?? null);
   const showOutbox = useOutboxStore((s) => s.show);
@@ -99,6 +100,11 @@ export function StatusBar() {
           sx={{ ...barButton, fontWeight: 600 }}
         >
           Lock
+        </Button>
+      )}
+      {state !== 'none' && (
+        <Button color="inherit" onClick={() => void closeWorkspace()} disabled={busy !== null} sx={barButton} data-testid="close-workspace">
+          Switch workspace
         </Button>
       )}
       <Box sx={{ flex: 1 }} />

@@ -12,7 +12,7 @@ export const TOUCH_INTERVAL_MS = 30_000;
 interface VaultState {
   status: VaultStatus | null;
   /** the action in flight, for spinners and disabled buttons */
-  busy: 'unlock' | 'lock' | 'openDemo' | null;
+  busy: 'unlock' | 'lock' | 'openDemo' | 'create' | 'open' | null;
   /** the last failed unlock/openDemo, shown inline in its form */
   formError: VigilClientError | null;
   lastTouch: number;
@@ -21,12 +21,18 @@ interface VaultState {
   unlock: (passphrase?: string) => Promise<boolean>;
   lock: () => Promise<void>;
   openDemo: (passphrase?: string) => Promise<boolean>;
+  /** a new, empty team workspace, opened at once */
+  createWorkspace: (name: string, passphrase?: string) => Promise<boolean>;
+  /** a recent workspace, or (no path) one picked in the desktop's file dialog; it opens locked */
+  openWorkspace: (recent?: string) => Promise<boolean>;
+  /** lock and go back to the Welcome view */
+  closeWorkspace: () => Promise<void>;
   clearFormError: () => void;
   touch: () => void;
 }
 
 export const useVaultStore = create<VaultState>()((set, get) => {
-  async function run(kind: 'unlock' | 'openDemo', fn: () => Promise<VaultStatus>): Promise<boolean> {
+  async function run(kind: 'unlock' | 'openDemo' | 'create' | 'open', fn: () => Promise<VaultStatus>): Promise<boolean> {
     if (get().busy) return false;
     set({ busy: kind, formError: null });
     try {
@@ -55,6 +61,19 @@ export const useVaultStore = create<VaultState>()((set, get) => {
     apply: (status) => set({ status, lastTouch: status.state === 'unlocked' ? Date.now() : get().lastTouch }),
     unlock: (passphrase) => run('unlock', () => call('vault.unlock', passphrase === undefined ? {} : { passphrase })),
     openDemo: (passphrase) => run('openDemo', () => call('workspace.openDemo', passphrase === undefined ? {} : { passphrase })),
+    createWorkspace: (name, passphrase) => run('create', () => call('workspace.create', passphrase === undefined ? { name } : { name, passphrase })),
+    openWorkspace: (recent) => run('open', () => call('workspace.open', recent === undefined ? {} : { recent })),
+    closeWorkspace: async () => {
+      if (get().busy) return;
+      set({ busy: 'lock' });
+      try {
+        get().apply(await call('workspace.close', {}));
+      } catch (e) {
+        reportError(e);
+      } finally {
+        set({ busy: null });
+      }
+    },
     lock: async () => {
       if (get().busy) return;
       set({ busy: 'lock' });

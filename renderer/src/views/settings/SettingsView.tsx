@@ -7,7 +7,9 @@ import CircularProgress from '@mui/material/CircularProgress';
 import Typography from '@mui/material/Typography';
 import ArrowBackOutlined from '@mui/icons-material/ArrowBackOutlined';
 import { useEffect } from 'react';
+import Alert from '@mui/material/Alert';
 import { useAppStore } from '../../stores/appStore';
+import { useCustodyStore } from '../../stores/custodyStore';
 import { useSettingsStore } from '../../stores/settingsStore';
 import { AssignmentCard } from './AssignmentCard';
 import { AttackCard } from './AttackCard';
@@ -23,10 +25,13 @@ export function SettingsView() {
   const versions = useSettingsStore((s) => s.versions);
   const load = useSettingsStore((s) => s.load);
   const show = useAppStore((s) => s.show);
+  const custody = useCustodyStore((s) => s.status);
+  const loadCustody = useCustodyStore((s) => s.load);
 
   useEffect(() => {
     void load();
-  }, [load]);
+    void loadCustody();
+  }, [load, loadCustody]);
 
   return (
     <Box component="main" sx={{ flex: 1, minWidth: 0, overflow: 'auto' }} data-testid="settings-view">
@@ -44,6 +49,12 @@ export function SettingsView() {
             Back to queue
           </Button>
         </Box>
+        {custody?.role && custody.role !== 'admin' && (
+          <Alert severity="info" sx={{ mb: 2 }} data-testid="connections-readonly">
+            Connections are an admin’s to change: the team roster makes {custody.me?.handle} {custody.role === 'analyst' ? 'an analyst' : 'a lead'}. To connect your own Datadog, Splunk
+            or LLM, ask an admin, or create a workspace of your own (Switch workspace → New team workspace).
+          </Alert>
+        )}
         {settings ? (
           <Box sx={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(460px, 1fr))', gap: 2, alignItems: 'start' }}>
             {/* Remounted when the core answers with a source's new settings: the forms start from what is stored. */}
