@@ -10,7 +10,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: at('./electron/main/index.ts') } },
+      // page-worker: the signal sync's page worker, loaded beside the bundle (sources/datadog/page-decoder.ts).
+      rollupOptions: { input: { index: at('./electron/main/index.ts'), 'page-worker': at('./electron/core/sources/datadog/page-worker.ts') } },
       externalizeDeps: true,
     },
   },

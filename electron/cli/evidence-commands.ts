@@ -1,11 +1,11 @@
 // `vigil export`, `vigil verify`, `vigil cosign`: evidence bundles from the command line. Verify
 // opens no workspace and asks no passphrase — an auditor runs it with the bundle and a public key.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { VigilError } from '../../shared/errors';
 import { cosignBundle } from '../core/evidence/cosign';
 import { exportBundle } from '../core/evidence/export';
-import { formatTrustedKey, parseTrustedKeys, verifyBundle, type VerifyReport } from '../core/evidence/verify';
+import { formatTrustedKey, parseTrustedKeys, verifyBundle, verifyBundleAsync, type VerifyReport } from '../core/evidence/verify';
 import { Register } from '../core/register/register';
 import { readPassphrase } from './passphrase';
 
@@ -70,9 +70,17 @@ export async function exportCommand(a: ExportArgs, out: Out): Promise<number> {
   }
 }
 
-export function verifyCommand(a: { bundle: string | undefined; trustedKeys: string | undefined; threshold: number | undefined; json: boolean }, out: Out): number {
+export async function verifyCommand(a: { bundle: string | undefined; trustedKeys: string | undefined; threshold: number | undefined; json: boolean }, out: Out): Promise<number> {
   if (!a.bundle) throw new EvidenceUsageError('usage: vigil verify BUNDLE.zip [--trusted-keys FILE] [--threshold K] [--json]');
   let bytes: Buffer;
+  let size: number;
+  try {
+    size = statSync(resolve(a.bundle)).size;
+  } catch {
+    throw new VigilError('NOT_FOUND', `Cannot read ${a.bundle}.`);
+  }
+  // A bundle is a zip without zip64: never 4 GiB or more. Anything bigger is not one of ours.
+  if (size >= 0xffffffff) throw new VigilError('BUNDLE_INVALID', `${a.bundle} is ${size} bytes, larger than any evidence bundle can be.`);
   try {
     bytes = readFileSync(resolve(a.bundle));
   } catch {
@@ -86,7 +94,7 @@ export function verifyCommand(a: { bundle: string | undefined; trustedKeys: stri
       throw new EvidenceUsageError(`--trusted-keys ${a.trustedKeys}: ${(e as Error).message}`);
     }
   }
-  const report = verifyBundle(bytes, { ...(trusted ? { trustedKeys: trusted } : {}), ...(a.threshold ? { threshold: a.threshold } : {}) });
+  const report = await verifyBundleAsync(bytes, { ...(trusted ? { trustedKeys: trusted } : {}), ...(a.threshold ? { threshold: a.threshold } : {}) });
   out.log(a.json ? JSON.stringify(report) : formatReport(report));
   return report.valid ? 0 : 1;
 }

@@ -341,7 +341,7 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
           out,
         );
       case 'verify':
-        return verifyCommand({ bundle: sub, trustedKeys: v['trusted-keys'], threshold: intOpt(v.threshold, 'threshold'), json: v.json ?? false }, out);
+        return await verifyCommand({ bundle: sub, trustedKeys: v['trusted-keys'], threshold: intOpt(v.threshold, 'threshold'), json: v.json ?? false }, out);
       case 'cosign':
         return await cosignCommand({ bundle: sub, workspace: requireWorkspace(v.workspace), out: v.out, json: v.json ?? false }, out);
       case 'approve':

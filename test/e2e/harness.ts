@@ -52,6 +52,9 @@ export interface HarnessOptions {
    * tests configure it the way a user would, in Settings → LLM.
    */
   openai?: true | FakeOpenAIOptions;
+  /** what the desktop's open and save dialogs answer (evidence bundles); absent: no dialog, as in a browser */
+  pickFile?: () => string | null;
+  pickSavePath?: () => string | null;
 }
 
 /** The saved search the sources tests point Vigil at. */
@@ -264,6 +267,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       actor: 'e2e',
       ...(opts.demoSignals !== undefined ? { demoSignals: opts.demoSignals } : {}),
       ...(opts.demoTeam !== undefined ? { demoTeam: opts.demoTeam } : {}),
+      ...(opts.pickFile ? { pickFile: async () => opts.pickFile!() } : {}),
+      ...(opts.pickSavePath ? { pickSavePath: async () => opts.pickSavePath!() } : {}),
       ...(opts.sources ? { sourceTimers: false, clientOverrides: { sleep: async () => undefined, maxRetries: 2 } } : {}),
     });
   } catch (e) {

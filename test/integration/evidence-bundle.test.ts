@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/canonical-json';
-import { createRoster, exportRoster, generateAnalystKey, parseRoster, signRoster, type AnalystKey } from '../../electron/core/custody';
-import { auditEntryHash, contentDigest, MANIFEST_PATH, REPORT_PATH, sha256Hex, type Statement } from '../../electron/core/evidence/bundle-format';
+import { approveRequest, createApprovalRequest, createRoster, exportRoster, generateAnalystKey, parseRoster, signRoster, type AnalystKey } from '../../electron/core/custody';
+import { auditEntryHash, contentDigest, FindingFile, isFindingFile, MANIFEST_PATH, REPORT_PATH, sha256Hex, type Statement } from '../../electron/core/evidence/bundle-format';
 import { cosignBundle } from '../../electron/core/evidence/cosign';
 import { addSignature, DsseEnvelope, IN_TOTO_PAYLOAD_TYPE, pae, signEnvelope } from '../../electron/core/evidence/dsse';
 import { exportBundle } from '../../electron/core/evidence/export';
-import { parseTrustedKeys, verifyBundle, type VerifyReport } from '../../electron/core/evidence/verify';
+import { parseTrustedKeys, verifyBundle, verifyBundleAsync, type VerifyReport } from '../../electron/core/evidence/verify';
 import { readZip, writeZip } from '../../electron/core/evidence/zip';
 import { entryHash } from '../../electron/core/register/audit';
 import { buildEvidenceFixture, type EvidenceFixture } from '../support/evidence-fixture';
@@ -125,11 +125,49 @@ describe('a genuine bundle', () => {
     expect(fx.reg.verifyAudit().ok).toBe(true);
   });
 
+  it('the off-thread verifier (CLI, app) reports exactly what the plain one does', async () => {
+    const tampered = files(bundle);
+    tampered.delete('evidence/FND-6/E11.json');
+    tampered.set('x.txt', Buffer.from('planted'));
+    const report = tampered.get(REPORT_PATH)!;
+    tampered.set(REPORT_PATH, Buffer.concat([report, Buffer.from(' ')]));
+    for (const b of [bundle, pack(tampered), resign(files(bundle), generateAnalystKey())]) {
+      for (const o of [{ trustedKeys: trusted }, {}]) expect(await verifyBundleAsync(b, o)).toEqual(verifyBundle(b, o));
+    }
+  });
+
   it('without trusted keys it still checks every signature, against the bundled roster, and says so', () => {
     const r = verifyBundle(bundle);
     expect(r.valid).toBe(true);
     expect(r.summary!.trust).toBe('bundle-roster');
     expect(r.notes.join(' ')).toMatch(/No trusted keys were given/);
+  });
+
+  it('the fast finding-file check agrees with the zod schema, on genuine files and on broken ones', () => {
+    const m = files(bundle);
+    const genuine = JSON.parse(m.get('findings/FND-6.json')!.toString('utf8'));
+    const variants: [string, (f: Record<string, any>) => void][] = [
+      ['genuine', () => undefined],
+      ['extra key', (f) => (f.extra = 1)],
+      ['no audit_seqs', (f) => delete f.audit_seqs],
+      ['bad format', (f) => (f.format = 'x')],
+      ['bad id', (f) => (f.finding_id = 'FND-0')],
+      ['evidence sha', (f) => (f.evidence[0].sha256 = 'abc')],
+      ['evidence id', (f) => (f.evidence[0].id = 0)],
+      ['evidence extra', (f) => (f.evidence[0].x = 1)],
+      ['signoff record', (f) => (f.signoffs[0].record.payload = 5)],
+      ['signoff revision', (f) => (f.signoffs[0].revision = 'one')],
+      ['revision hash', (f) => (f.signal.revisions[0].content_hash = 'z'.repeat(64))],
+      ['draft not object', (f) => (f.drafts[0] = 'x')],
+      ['approval', (f) => (f.approvals = [{ action_id: 'a', action_name: 'b', state: 'queued', request: { payload: 'p', signature: 's', key_id: null, algorithm: null }, approval: 3 }])],
+      ['audit seq', (f) => (f.audit_seqs = [0])],
+    ];
+    for (const [name, mutate] of variants) {
+      const f = structuredClone(genuine);
+      mutate(f);
+      expect(isFindingFile(f), name).toBe(FindingFile.safeParse(f).success);
+      expect(isFindingFile(f), name).toBe(name === 'genuine');
+    }
   });
 
   it('the verifier hashes the audit chain exactly as the register does', () => {
@@ -276,6 +314,59 @@ describe('tampering is refused with its reason', () => {
   });
 });
 
+describe('approvals travel with their finding', () => {
+  it('a second analyst approval verifies; an altered one is refused', async () => {
+    const m = files(bundle);
+    const f = JSON.parse(m.get('findings/FND-3.json')!.toString('utf8'));
+    const so = f.signoffs[0].record;
+    const signedAt = Date.parse(JSON.parse(so.payload).signed_at);
+    const request = createApprovalRequest(
+      {
+        workspace_id: fx.reg.workspaceId,
+        finding_id: 'FND-3',
+        severity: 'critical',
+        action_id: 'contain-FND-3-1',
+        action_kind: 'contain',
+        danger: 'critical',
+        action_target: 'host:web-1',
+        reason: 'Isolate the host',
+        requested_by: 'amara.okafor',
+        signoff: so,
+        requested_at: signedAt + 60_000,
+      },
+      fx.analyst,
+    );
+    const approved = approveRequest(request, { handle: 'diego.ramos', privateKey: fx.lead }, { roster: parseRoster(m.get('roster.json')!.toString('utf8')), now: signedAt + 120_000 });
+    // Stored as the containment gate stores it, then exported from the register.
+    const at = signedAt + 120_000;
+    fx.reg.transaction(() =>
+      fx.reg.containment().insertRequest({
+        finding_id: 3, action_id: 'contain-FND-3-1', action_name: 'Isolate host', kind: 'workflow', danger: 'critical', severity: 'critical', needs_second_key: 1,
+        request_record: JSON.stringify(approved.request), approval_record: JSON.stringify(approved.approval), state: 'queued', requested_by: 'amara.okafor',
+        requested_at: signedAt + 60_000, expires_at: signedAt + 3_600_000, approved_by: 'diego.ramos', approved_at: at, queued_at: at, escalated_at: null, escalated_to: null,
+        instance_id: null, instance_status: null, incident_id: null, evidence_id: null, last_error: null, last_error_code: null, updated_at: at,
+      }),
+    );
+    const out = join(t.dir, 'approval.zip');
+    await exportBundle(fx.reg, { ids: [3] }, out, { reason: 'containment review', tool: { name: 'vigil', version: 'test' } });
+    const ok = verify(readFileSync(out));
+    expect(ok.failures).toEqual([]);
+    expect(ok.summary!.approvals).toBe(1);
+    expect(JSON.parse(files(readFileSync(out)).get('findings/FND-3.json')!.toString('utf8')).approvals[0]).toMatchObject({ action_id: 'contain-FND-3-1', state: 'queued', approval: { key_id: fx.lead.keyId } });
+    f.approvals = [{ action_id: 'contain-FND-3-1', action_name: 'Isolate host', state: 'queued', request: approved.request, approval: approved.approval }];
+
+    // The approval's signed payload edited (a later deadline): its signature no longer holds.
+    const approval = { ...approved.approval! };
+    const p = JSON.parse(approval.payload);
+    p.expires_at = new Date(Date.parse(p.expires_at) + 86_400_000).toISOString();
+    approval.payload = canonicalJson(p);
+    f.approvals = [{ ...f.approvals[0], approval }];
+    m.set('findings/FND-3.json', Buffer.from(JSON.stringify(f)));
+    const bad = verify(resign(m));
+    expect(bad.failures).toEqual([{ code: 'approval_invalid', file: 'findings/FND-3.json', message: expect.stringMatching(/approval: signature_mismatch/) }]);
+  });
+});
+
 describe('who may export and co-sign', () => {
   it('only a lead exports', async () => {
     const t2 = tempDir('vigil-evidence-analyst-');
@@ -316,6 +407,21 @@ describe('who may export and co-sign', () => {
     const env = addSignature(envelopeOf(a), fx.analyst);
     a.set(MANIFEST_PATH, Buffer.from(JSON.stringify(env)));
     expect(codes(verifyBundle(pack(a)))).toEqual(['signer_not_lead']);
+  });
+
+  it('a roster signed by another lead is vouched for by the trusted exporter, and said so', () => {
+    const lena = generateAnalystKey();
+    const m = files(bundle);
+    const roster = parseRoster(m.get('roster.json')!.toString('utf8'));
+    const nb = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const next = createRoster({ team: roster.team, version: roster.version, issued_at: roster.issued_at, analysts: [...roster.analysts, { handle: 'lena.fischer', name: 'Lena Fischer', role: 'lead', keys: [{ key_id: lena.keyId, public_key: lena.publicKey, not_before: nb }] }] });
+    m.set('roster.json', Buffer.from(exportRoster(signRoster(next, 'lena.fischer', lena))));
+    const b = resign(m);
+    const r = verify(b);
+    expect(r.failures).toEqual([]);
+    expect(r.notes.join(' ')).toMatch(/vouched for by the trusted lead diego\.ramos/);
+    // Trusting only Lena: the roster is hers, but the manifest is not signed by a trusted key.
+    expect(codes(verifyBundle(b, { trustedKeys: [{ key_id: lena.keyId, public_key: lena.publicKey }] }))).toEqual(['signature_untrusted']);
   });
 
   it('reads trusted keys as text lines, JSON lists and rosters', () => {

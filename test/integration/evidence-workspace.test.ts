@@ -85,6 +85,15 @@ describe('evidence over the contract', () => {
     expect(v.failures).toEqual([{ code: 'zip_crc_mismatch', file: expect.stringMatching(/^evidence\/FND-12\/E\d+\.txt$/), message: expect.any(String) }]);
   });
 
+  it('exports a time range of opened findings', async () => {
+    savePath = join(t.dir, 'range.zip');
+    const all = await call<EvidenceExportResult>('evidence.export', { scope: 'range', since: '2000-01-01T00:00:00.000Z', until: '2100-01-01T00:00:00.000Z', reason: 'Everything, for the yearly audit' });
+    expect(all).toMatchObject({ saved: true, findings: 20 });
+    savePath = join(t.dir, 'empty.zip');
+    await expect(call('evidence.export', { scope: 'range', until: '2001-01-01T00:00:00Z', reason: 'nothing that old' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(call('evidence.export', { scope: 'range', reason: 'no bounds' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('a cancelled dialog exports nothing; bad input is refused before any dialog', async () => {
     savePath = null;
     const before = ws.reg().verifyAudit().entries;

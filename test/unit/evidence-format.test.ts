@@ -2,6 +2,8 @@
 // 100,000 audit entries); they must give the very bytes canonicalJson gives, for every string a
 // name, an actor or a value can hold. And DSSE's pre-authentication encoding, byte for byte.
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/canonical-json';
 import { auditEntryHash, auditEntryHashCanonical, contentDigest, REPORT_PATH, reportDigests } from '../../electron/core/evidence/bundle-format';
@@ -55,5 +57,30 @@ describe('DSSE and the report digest', () => {
     const d = 'a'.repeat(64);
     expect(reportDigests(`<meta name="vigil-content-digest" content="${d}"> … <code id="content-digest">${d}</code>`)).toEqual({ meta: d, footer: d });
     expect(reportDigests('<p>nothing</p>')).toEqual({ meta: null, footer: null });
+  });
+});
+
+describe('the verifier stands alone', () => {
+  it('imports only node built-ins, zod, shared/ and the pure custody and evidence modules', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const seen = new Set<string>();
+    const external = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const src = readFileSync(file, 'utf8');
+      for (const m of src.matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gms)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) {
+          const base = resolve(dirname(file), spec);
+          walk(existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts'));
+        } else external.add(spec);
+      }
+    };
+    walk(join(root, 'electron/core/evidence/verify.ts'));
+    const local = [...seen].map((f) => relative(root, f));
+    expect(local).toEqual(expect.arrayContaining(['electron/core/custody/signoff.ts', 'electron/core/evidence/zip.ts', 'shared/canonical-json.ts']));
+    for (const f of local) expect(f, f).toMatch(/^(shared\/|electron\/core\/custody\/|electron\/core\/evidence\/(verify|bundle-format|dsse|zip)\.ts$)/);
+    for (const e of external) expect(e, e).toMatch(/^(node:|zod$)/);
   });
 });

@@ -3,7 +3,7 @@
 // per-entry problems listed with the entry left out).
 import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readZip, unsafeName, writeZip, ZipError, type ZipInput } from '../../electron/core/evidence/zip';
+import { readZip, readZipAsync, unsafeName, writeZip, writeZipAsync, ZipError, type ZipInput } from '../../electron/core/evidence/zip';
 
 const files: ZipInput[] = [
   { name: 'manifest.dsse.json', data: Buffer.from('{"a":1}') },
@@ -152,5 +152,36 @@ describe('zip reader refuses hostile archives', () => {
     const zip = rawZip([{ name: 'abc', data: Buffer.from('x') }]);
     zip.write('abd', 30); // rename in the local header only
     expect(readZip(zip).problems.map((p) => p.code)).toEqual(['zip_corrupt']);
+  });
+});
+
+describe('readZipAsync (large entries inflated on the thread pool)', () => {
+  it('gives exactly what readZip gives, for good, damaged and hostile archives', async () => {
+    const big = Buffer.from(JSON.stringify(Array.from({ length: 40_000 }, (_, i) => ({ i, s: `row ${i}` }))));
+    const good = writeZip([...files, { name: 'audit/slice.jsonl', data: big }]);
+    const damaged = Buffer.from(good);
+    const at = damaged.length - 2000; // inside the big entry's deflate stream, before the directory
+    damaged.writeUInt8(damaged.readUInt8(at - 40_000) ^ 0xff, at - 40_000);
+    const liar = rawZip([{ name: 'liar.bin', data: Buffer.alloc(600_000, 0x42), method: 8, size: 300_000 }]);
+    const bomb = rawZip([{ name: 'bomb.bin', data: Buffer.alloc(8 * 1024 * 1024, 0x41), method: 8 }]);
+    for (const z of [good, damaged, liar, bomb]) {
+      const a = await readZipAsync(z);
+      const b = readZip(z);
+      expect(a.problems).toEqual(b.problems);
+      expect([...a.files.keys()]).toEqual([...b.files.keys()]);
+      for (const [k, v] of a.files) expect(v.equals(b.files.get(k)!)).toBe(true);
+    }
+    expect((await readZipAsync(good)).files.get('audit/slice.jsonl')!.equals(big)).toBe(true);
+    expect((await readZipAsync(damaged)).problems.length).toBe(1);
+  });
+});
+
+describe('writeZipAsync (large entries deflated on the thread pool)', () => {
+  it('writes the very bytes writeZip writes', async () => {
+    const big = Buffer.from(JSON.stringify(Array.from({ length: 40_000 }, (_, i) => ({ i }))));
+    const input = [...files, { name: 'report.html', data: big }, { name: 'z/random.bin', data: Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 251)) }];
+    const a = await writeZipAsync(input, { mtime: Date.UTC(2026, 0, 1) });
+    expect(a.equals(writeZip(input, { mtime: Date.UTC(2026, 0, 1) }))).toBe(true);
+    expect(readZip(a).files.get('report.html')!.equals(big)).toBe(true);
   });
 });

@@ -109,9 +109,18 @@ function checkedRaw(raw: Uint8Array): Buffer {
   return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
 }
 
+// A verifier checks thousands of signatures by a handful of keys (an evidence bundle: every
+// sign-off of a team), so each public key is imported once. Public keys only; bounded.
+const PUBLIC_KEY_CACHE = new Map<string, KeyObject>();
+
 function publicKeyObject(publicKey: string): KeyObject {
+  const cached = PUBLIC_KEY_CACHE.get(publicKey);
+  if (cached) return cached;
   exportRawPublicKey(publicKey);
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' });
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: publicKey }, format: 'jwk' });
+  if (PUBLIC_KEY_CACHE.size >= 1024) PUBLIC_KEY_CACHE.clear();
+  PUBLIC_KEY_CACHE.set(publicKey, key);
+  return key;
 }
 
 function exportPublicKeyObject(key: KeyObject): string {

@@ -56,8 +56,8 @@ export function addSignature(env: DsseEnvelope, key: PrivateKeyInput): DsseEnvel
 }
 
 /** True only for a genuine Ed25519 signature by this public key over the envelope's PAE bytes. */
-export function verifyEnvelopeSignature(env: DsseEnvelope, s: DsseSignature, publicKey: string): boolean {
-  const body = decodeBase64Strict(env.payload);
+export function verifyEnvelopeSignature(env: DsseEnvelope, s: DsseSignature, publicKey: string, decoded?: Buffer): boolean {
+  const body = decoded ?? decodeBase64Strict(env.payload);
   const raw = sigBytes(s.sig);
   if (!body || !raw) return false;
   return verifyBytes(publicKey, pae(env.payloadType, body), toBase64url(raw));

@@ -9,7 +9,7 @@ import type { EvidenceExportInput, EvidenceExportResult, EvidenceVerifyInput, Ev
 import { VigilError } from '../../../shared/errors';
 import type { Register } from '../register/register';
 import { exportBundle, selectFindings } from './export';
-import { parseTrustedKeys, verifyBundle } from './verify';
+import { parseTrustedKeys, verifyBundleAsync } from './verify';
 
 /** One export at most: a bundle of 20,000 findings is already about 40,000 files. */
 export const MAX_EXPORT_FINDINGS = 20_000;
@@ -91,7 +91,7 @@ export class EvidenceService {
     } catch {
       throw new VigilError('NOT_FOUND', `Cannot read ${path}.`);
     }
-    const r = verifyBundle(bytes, { ...(trusted ? { trustedKeys: trusted } : {}), ...(i.threshold ? { threshold: i.threshold } : {}) });
+    const r = await verifyBundleAsync(bytes, { ...(trusted ? { trustedKeys: trusted } : {}), ...(i.threshold ? { threshold: i.threshold } : {}) });
     return { picked: true, path, valid: r.valid, failures: r.failures, notes: r.notes, summary: r.summary };
   }
 }

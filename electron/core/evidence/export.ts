@@ -34,7 +34,7 @@ import {
 import { custodyGraph } from './custody-events';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse';
 import { renderReport } from './report-html';
-import { writeZip } from './zip';
+import { writeZipAsync } from './zip';
 
 /** Zip without zip64 holds 65,535 entries; a bundle keeps headroom for its fixed files. */
 export const MAX_BUNDLE_FILES = 65_000;
@@ -225,7 +225,11 @@ export async function buildBundle(reg: Register, ids: readonly number[], opts: E
   progress({ phase: 'reading', done: total, total });
   auditRows.sort((a, b) => a.seq - b.seq);
   const byFinding = new Map<string, typeof auditRows>();
-  for (const a of auditRows) byFinding.set(a.entity_id, [...(byFinding.get(a.entity_id) ?? []), a]);
+  for (const a of auditRows) {
+    const list = byFinding.get(a.entity_id);
+    if (list) list.push(a);
+    else byFinding.set(a.entity_id, [a]);
+  }
 
   files.push({ name: AUDIT_SLICE_PATH, data: Buffer.from(auditRows.map((a) => JSON.stringify(a)).join('\n') + (auditRows.length ? '\n' : ''), 'utf8') });
   files.push({ name: AUDIT_HEAD_PATH, data: Buffer.from(JSON.stringify({ seq: head.seq, hash: head.hash, at: head.at }) + '\n', 'utf8') });
@@ -294,7 +298,7 @@ export async function buildBundle(reg: Register, ids: readonly number[], opts: E
   const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(canonicalJson(statement), 'utf8'), signer.me.key);
   // The manifest first, so `unzip -l` and a reader streaming the archive meet it before the files.
   const ordered = [{ name: MANIFEST_PATH, data: Buffer.from(JSON.stringify(envelope, null, 2) + '\n', 'utf8') }, ...files.sort((a, b) => (a.name < b.name ? -1 : 1))];
-  const zip = writeZip(ordered, { mtime: Date.parse(exportedAt) });
+  const zip = await writeZipAsync(ordered, { mtime: Date.parse(exportedAt) });
   return { zip, statement, signer };
 }
 

@@ -48,7 +48,9 @@ function findingSection(f: FindingFile): string {
   out.push('<table class="meta">');
   const row = (k: string, v: unknown) => out.push(`<tr><td>${esc(k)}</td><td>${clip(v, 2000)}</td></tr>`);
   row('Status / severity / priority', `${String(x['status'])} · ${String(x['severity'])} · ${String(x['priority'])}`);
-  row('ATT&CK technique', [x['mitre_technique'], x['mitre_tactic']].filter(Boolean).join(' · ') || null);
+  const named = brief && typeof brief['technique'] === 'object' && brief['technique'] !== null ? (brief['technique'] as { id?: unknown; name?: unknown }) : null;
+  const techniqueName = named && named.id === x['mitre_technique'] && typeof named.name === 'string' ? ` ${named.name}` : '';
+  row('ATT&CK technique', x['mitre_technique'] ? `${String(x['mitre_technique'])}${techniqueName}${x['mitre_tactic'] ? ` · ${String(x['mitre_tactic'])}` : ''}` : null);
   row('Secondary techniques', Array.isArray(x['secondary_techniques']) && x['secondary_techniques'].length ? (x['secondary_techniques'] as string[]).join(', ') : null);
   row('Blast radius', x['blast_radius']);
   row('Recommended action', x['recommended_action']);

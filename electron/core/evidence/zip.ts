@@ -5,7 +5,8 @@
 // header against it, and refuses what an unpacker could be tricked by — names that climb out of
 // the folder, duplicate names, lying sizes, CRC mismatches, truncation, and decompression bombs —
 // each with a stable code, and never inflates more than the limits allow.
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw, deflateRawSync, inflateRaw, inflateRawSync } from 'node:zlib';
 
 export const ZIP_FAILURES = [
   'zip_not_zip', // no end-of-central-directory record: not a zip at all
@@ -48,6 +49,9 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   maxRatio: 200,
 };
 
+/** In the async reader and writer, entries this large are (de)compressed on libuv's thread pool while the small ones are done here. */
+const ASYNC_ENTRY_BYTES = 256 * 1024;
+
 const LOCAL_SIG = 0x04034b50;
 const CENTRAL_SIG = 0x02014b50;
 const EOCD_SIG = 0x06054b50;
@@ -76,27 +80,36 @@ function dosTime(ms: number): { time: number; date: number } {
  * Builds an archive in memory. Entries are written in the order given; small entries that deflate
  * to no gain are stored, so a tiny JSON file never grows.
  */
-export function writeZip(entries: readonly ZipInput[], opts: { mtime?: number; level?: number } = {}): Buffer {
+function checkNames(entries: readonly ZipInput[]): void {
   if (entries.length > DEFAULT_ZIP_LIMITS.maxEntries) {
     throw new ZipError('zip_too_large', `A bundle holds at most ${DEFAULT_ZIP_LIMITS.maxEntries} files; this one would hold ${entries.length}.`);
   }
-  const { time, date } = dosTime(opts.mtime ?? Date.now());
   const seen = new Set<string>();
-  const parts: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
   for (const e of entries) {
     const problem = unsafeName(e.name);
     if (problem) throw new ZipError('zip_unsafe_name', `Refusing to archive "${e.name}": ${problem}.`, e.name);
     if (seen.has(e.name)) throw new ZipError('zip_duplicate_name', `"${e.name}" is listed twice.`, e.name);
     seen.add(e.name);
+  }
+}
+
+// Level 1 by default: bundles are mostly JSON, which deflates well even at the fastest level.
+// Small entries are stored: under half a KiB, deflate saves a few bytes and costs a call each.
+const deflateOptions = (data: Buffer, level: number | undefined) => ({ level: level ?? 1, chunkSize: Math.min(data.length + 64, 64 * 1024 * 1024) });
+const worthDeflating = (data: Buffer) => data.length >= 512;
+
+/** Lays out the archive from each entry's data and its deflated form (null: store it). */
+function assemble(entries: readonly ZipInput[], deflated: readonly (Buffer | null)[], mtime: number): Buffer {
+  const { time, date } = dosTime(mtime);
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  entries.forEach((e, i) => {
     const name = Buffer.from(e.name, 'utf8');
     const crc = crc32(e.data);
-    // Level 1 by default: bundles are mostly JSON, which deflates well even at the fastest level.
-    // Small entries are stored: under half a KiB, deflate saves a few bytes and costs a call each.
-    const deflated = e.data.length >= 512 ? deflateRawSync(e.data, { level: opts.level ?? 1 }) : null;
-    const stored = !deflated || deflated.length >= e.data.length;
-    const body = stored ? e.data : deflated;
+    const d = deflated[i] ?? null;
+    const stored = !d || d.length >= e.data.length;
+    const body = stored ? e.data : d;
     if (offset + 30 + name.length + body.length > 0xfffffffe) throw new ZipError('zip_too_large', 'The bundle would exceed 4 GiB.');
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_SIG, 0);
@@ -128,7 +141,7 @@ export function writeZip(entries: readonly ZipInput[], opts: { mtime?: number; l
     cd.writeUInt32LE(offset, 42);
     central.push(cd, name);
     offset += 30 + name.length + body.length;
-  }
+  });
   const cdBytes = Buffer.concat(central);
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(EOCD_SIG, 0);
@@ -137,6 +150,26 @@ export function writeZip(entries: readonly ZipInput[], opts: { mtime?: number; l
   eocd.writeUInt32LE(cdBytes.length, 12);
   eocd.writeUInt32LE(offset, 16);
   return Buffer.concat([...parts, cdBytes, eocd]);
+}
+
+/**
+ * Builds an archive in memory. Entries are written in the order given; small entries, and those
+ * deflate does not shrink, are stored.
+ */
+export function writeZip(entries: readonly ZipInput[], opts: { mtime?: number; level?: number } = {}): Buffer {
+  checkNames(entries);
+  return assemble(entries, entries.map((e) => (worthDeflating(e.data) ? deflateRawSync(e.data, deflateOptions(e.data, opts.level)) : null)), opts.mtime ?? Date.now());
+}
+
+const deflateRawAsync = promisify(deflateRaw);
+
+/** writeZip with the large entries deflated on libuv's thread pool while the small ones deflate here: the same bytes. */
+export async function writeZipAsync(entries: readonly ZipInput[], opts: { mtime?: number; level?: number } = {}): Promise<Buffer> {
+  checkNames(entries);
+  const big = entries.map((e) => (e.data.length >= ASYNC_ENTRY_BYTES ? deflateRawAsync(e.data, deflateOptions(e.data, opts.level)) : null));
+  const deflated: (Buffer | null)[] = entries.map((e, i) => (big[i] ? null : worthDeflating(e.data) ? deflateRawSync(e.data, deflateOptions(e.data, opts.level)) : null));
+  for (let i = 0; i < big.length; i++) if (big[i]) deflated[i] = await big[i]!;
+  return assemble(entries, deflated, opts.mtime ?? Date.now());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,13 +214,8 @@ interface CentralEntry {
   localOffset: number;
 }
 
-/**
- * Reads an archive strictly. Throws ZipError when the archive as a whole cannot be read (not a
- * zip, truncated, unsupported, too many entries); an entry that is wrong on its own (bad CRC,
- * unsafe or duplicate name, a bomb) is left out and reported in `problems`, so a verifier can name
- * every bad file at once.
- */
-export function readZip(buf: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ReadZip {
+/** Everything but inflating: the directory, the names, the limits, each local header. */
+function scanZip(buf: Buffer, limits: ZipLimits): { entries: { e: CentralEntry; raw: Buffer }[]; problems: ZipEntryProblem[] } {
   const eocdAt = findEocd(buf);
   const disk = buf.readUInt16LE(eocdAt + 4);
   const cdDisk = buf.readUInt16LE(eocdAt + 6);
@@ -224,7 +252,7 @@ export function readZip(buf: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Re
     p = end;
   }
 
-  const files = new Map<string, Buffer>();
+  const entries: { e: CentralEntry; raw: Buffer }[] = [];
   const problems: ZipEntryProblem[] = [];
   const names = new Set<string>();
   let total = 0;
@@ -235,8 +263,7 @@ export function readZip(buf: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Re
       continue;
     }
     if (names.has(e.name)) {
-      // Both copies go: a reader picking either one could be shown a file the signer never saw.
-      files.delete(e.name);
+      // Both copies go (collect drops the first): a reader picking either one could be shown a file the signer never saw.
       problems.push({ code: 'zip_duplicate_name', file: e.name, message: `The archive holds "${e.name}" more than once.` });
       continue;
     }
@@ -277,39 +304,77 @@ export function readZip(buf: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Re
       problems.push({ code: 'zip_corrupt', file: e.name, message: 'The entry overlaps the central directory.' });
       continue;
     }
-    const raw = buf.subarray(dataStart, dataEnd);
-    let data: Buffer;
-    if (e.method === 0) {
-      if (e.compressed !== e.size) {
-        problems.push({ code: 'zip_corrupt', file: e.name, message: 'A stored entry whose compressed and uncompressed sizes differ.' });
-        continue;
-      }
-      data = raw; // a view into the archive: nothing here writes to it
-    } else {
-      try {
-        // One byte over the declared size is enough to prove the declaration false.
-        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size + 1) });
-      } catch (err) {
-        const tooBig = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-        problems.push(
-          tooBig
-            ? { code: 'zip_bomb', file: e.name, message: `The entry inflates beyond the ${e.size} bytes it declares.` }
-            : { code: 'zip_corrupt', file: e.name, message: 'The compressed data is damaged and does not inflate.' },
-        );
-        continue;
-      }
-    }
-    if (data.length !== e.size) {
-      problems.push({ code: data.length > e.size ? 'zip_bomb' : 'zip_corrupt', file: e.name, message: `The entry holds ${data.length} bytes; it declares ${e.size}.` });
-      continue;
-    }
-    if (crc32(data) !== e.crc) {
-      problems.push({ code: 'zip_crc_mismatch', file: e.name, message: 'The entry does not match its CRC-32: its bytes changed after it was archived.' });
-      continue;
-    }
-    files.set(e.name, data);
+    entries.push({ e, raw: buf.subarray(dataStart, dataEnd) });
   }
+  return { entries, problems };
+}
+
+/** The data of one entry, inflated (unless given already inflated) and checked against its sizes and CRC. */
+function finishEntry(e: CentralEntry, raw: Buffer, inflated?: Buffer | Error): { data: Buffer } | ZipEntryProblem {
+  let data: Buffer;
+  if (e.method === 0) {
+    if (e.compressed !== e.size) return { code: 'zip_corrupt', file: e.name, message: 'A stored entry whose compressed and uncompressed sizes differ.' };
+    data = raw; // a view into the archive: nothing here writes to it
+  } else {
+    try {
+      if (inflated instanceof Error) throw inflated;
+      // One output chunk of the declared size (+1): no piecewise growth and re-copying; one byte
+      // over the declared size is enough to prove the declaration false.
+      data = inflated ?? inflateRawSync(raw, inflateOptions(e));
+    } catch (err) {
+      const tooBig = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      return tooBig
+        ? { code: 'zip_bomb', file: e.name, message: `The entry inflates beyond the ${e.size} bytes it declares.` }
+        : { code: 'zip_corrupt', file: e.name, message: 'The compressed data is damaged and does not inflate.' };
+    }
+  }
+  if (data.length !== e.size) return { code: data.length > e.size ? 'zip_bomb' : 'zip_corrupt', file: e.name, message: `The entry holds ${data.length} bytes; it declares ${e.size}.` };
+  if (crc32(data) !== e.crc) return { code: 'zip_crc_mismatch', file: e.name, message: 'The entry does not match its CRC-32: its bytes changed after it was archived.' };
+  return { data };
+}
+
+function inflateOptions(e: CentralEntry) {
+  return { maxOutputLength: Math.max(1, e.size + 1), chunkSize: Math.max(64, Math.min(e.size + 1, 64 * 1024 * 1024)) };
+}
+
+function collect(scan: ReturnType<typeof scanZip>, done: ({ data: Buffer } | ZipEntryProblem)[]): ReadZip {
+  const files = new Map<string, Buffer>();
+  const problems = [...scan.problems];
+  scan.entries.forEach(({ e }, i) => {
+    const r = done[i]!;
+    if ('data' in r) files.set(e.name, r.data);
+    else problems.push(r);
+  });
+  // A name listed twice is dropped whole, wherever its copies were.
+  for (const p of scan.problems) if (p.code === 'zip_duplicate_name') files.delete(p.file);
   return { files, problems };
+}
+
+/**
+ * Reads an archive strictly. Throws ZipError when the archive as a whole cannot be read (not a
+ * zip, truncated, unsupported, too many entries); an entry that is wrong on its own (bad CRC,
+ * unsafe or duplicate name, a bomb) is left out and reported in `problems`, so a verifier can name
+ * every bad file at once.
+ */
+export function readZip(buf: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ReadZip {
+  const scan = scanZip(buf, limits);
+  return collect(scan, scan.entries.map(({ e, raw }) => finishEntry(e, raw)));
+}
+
+const inflateRawAsync = promisify(inflateRaw);
+
+/** readZip with the large entries inflated off the main thread, in parallel: same result. */
+export async function readZipAsync(buf: Buffer, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<ReadZip> {
+  const scan = scanZip(buf, limits);
+  const big = scan.entries.map(({ e, raw }) =>
+    e.method === 8 && raw.length >= ASYNC_ENTRY_BYTES ? inflateRawAsync(raw, inflateOptions(e)).catch((err: Error) => err) : null,
+  );
+  const done: ({ data: Buffer } | ZipEntryProblem | null)[] = scan.entries.map(({ e, raw }, i) => (big[i] ? null : finishEntry(e, raw)));
+  for (let i = 0; i < big.length; i++) {
+    const pending = big[i];
+    if (pending) done[i] = finishEntry(scan.entries[i]!.e, scan.entries[i]!.raw, await pending);
+  }
+  return collect(scan, done as ({ data: Buffer } | ZipEntryProblem)[]);
 }
 
 function findEocd(buf: Buffer): number {

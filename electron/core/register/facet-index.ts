@@ -18,11 +18,14 @@ export class FacetIndex {
   private rows: Row[] = [];
   private byKey = new Map<string, Row>();
   private dataVersion: number | null = null;
+  /** counts already taken since the last change: paging through one view asks the same count each page */
+  private counted = new Map<string, number>();
 
   constructor(private readonly db: DB) {}
 
   invalidate(): void {
     this.dataVersion = null;
+    this.counted.clear();
   }
 
   private ensure(): void {
@@ -37,11 +40,13 @@ export class FacetIndex {
       this.byKey.set(row.d.join('\u0000'), row);
     }
     this.dataVersion = v;
+    this.counted.clear();
   }
 
   /** Mirror a committed change (the table itself was changed in SQL, by the ingester or a trigger). */
   bump(d: FacetDims, delta: number): void {
     if (this.dataVersion === null) return; // not loaded: the next read loads the truth
+    this.counted.clear();
     const key = d.join('\u0000');
     const row = this.byKey.get(key);
     if (row) row.n += delta;
@@ -54,9 +59,14 @@ export class FacetIndex {
 
   count(f: QueueFilter): number {
     this.ensure();
+    const key = JSON.stringify([f.status, f.severity, f.priority, f.assignee, f.tactic, f.technique]);
+    const known = this.counted.get(key);
+    if (known !== undefined) return known;
     const test = predicate(f);
     let n = 0;
     for (const r of this.rows) if (test(r.d)) n += r.n;
+    if (this.counted.size >= 1000) this.counted.clear();
+    this.counted.set(key, n);
     return n;
   }
 

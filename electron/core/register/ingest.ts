@@ -1,8 +1,8 @@
 // Signals in: validate, hash, keep every changed version as a revision, open a finding for a new
 // signal. One transaction per batch: the signal rows, the finding, its full-text entry and the
 // audit entries commit together or not at all.
-import { blastRadiusText, normalizeSignal, searchableText, type NormalizedSignal } from '../signals/normalize';
-import { VigilError } from '../../../shared/errors';
+import { blastRadiusText, searchableText, type NormalizedSignal } from '../signals/normalize';
+import { isQuarantined, prepareSignals, type PreparedSignal } from '../signals/prepare';
 import { SEVERITIES, type Priority, type Severity } from '../../../shared/domain';
 import type { AuditCursor, AuditWriter } from './audit';
 import type { DB } from './database';
@@ -96,25 +96,22 @@ export class SignalIngester {
   }
 
   ingest(raws: readonly unknown[], opts: IngestOptions): IngestResult {
-    const now = opts.now ?? Date.now();
     // Validation and hashing happen before the write lock is taken.
-    const prepared: (NormalizedSignal | { error: VigilError; raw: unknown })[] = raws.map((raw) => {
-      try {
-        return normalizeSignal(raw);
-      } catch (e) {
-        if (e instanceof VigilError) return { error: e, raw };
-        throw e;
-      }
-    });
+    return this.ingestPrepared(prepareSignals(raws), opts);
+  }
+
+  /** Signals already validated and hashed by prepareSignals (here or in the sync's worker). */
+  ingestPrepared(prepared: readonly PreparedSignal[], opts: IngestOptions): IngestResult {
+    const now = opts.now ?? Date.now();
     const result: IngestResult = { inserted: 0, revised: 0, unchanged: 0, quarantined: [], openedFindings: [], openedFacets: [], deltas: 0, superseded: 0 };
     this.db
       .transaction(() => {
         const cursor = this.audit.begin();
         for (const p of prepared) {
-          if ('error' in p) {
-            const ddId = rawId(p.raw);
-            this.insertQuarantine.run(ddId, p.error.message, safeStringify(p.raw), now);
-            result.quarantined.push({ ddSignalId: ddId, reason: p.error.message });
+          if (isQuarantined(p)) {
+            const q = p.quarantine;
+            this.insertQuarantine.run(q.ddSignalId, q.reason, q.payload, now);
+            result.quarantined.push({ ddSignalId: q.ddSignalId, reason: q.reason });
             continue;
           }
           this.one(p, now, opts, cursor, result);
@@ -235,17 +232,4 @@ export class SignalIngester {
 export function splitEntity(e: string): { type: string; value: string } {
   const i = e.indexOf(':');
   return i > 0 ? { type: e.slice(0, i), value: e.slice(i + 1) } : { type: 'entity', value: e };
-}
-
-function rawId(raw: unknown): string | null {
-  const id = (raw as { id?: unknown } | null)?.id;
-  return typeof id === 'string' ? id.slice(0, 512) : null;
-}
-
-function safeStringify(raw: unknown): string {
-  try {
-    return JSON.stringify(raw) ?? 'null';
-  } catch {
-    return '"<unserialisable payload>"';
-  }
 }

@@ -2,8 +2,10 @@
 // sort index that checks each row's filter columns until N + limit rows have matched: on a large
 // register with a selective filter (1% of the findings, page 5,000) that is half a million lookups.
 // Here the same walk runs over typed arrays: each finding's filter columns as small dictionary codes
-// (indexed by id), and per sort column the ids in (column, id) order, built once from the column's
+// (indexed by id), and per sort column the ids in (column, id) order, read once from the column's
 // index and then kept exact. Only the page's ids come out; the rows themselves are read by id.
+// Reading it all takes about a second on 1,000,000 findings, so it is read in slices between other
+// work (SQL answers meanwhile); about 13 MB for the filter columns and 4 MB per sort column in use.
 //
 // Keeping it exact: this connection's changes to findings are noted by TEMP triggers (per connection,
 // not part of the schema) in a TEMP table, and new findings are the ids above the highest one seen;
@@ -41,6 +43,8 @@ const MAX_ORDERS = 12;
 const IN_PLACE_MAX = 16;
 const MAX_CHECKPOINT_KEYS = 256;
 const MAX_CODES = 0xffff;
+/** Rows of filter columns read per background slice (~25 ms each on this machine). */
+const WARM_SLICE = 25_000;
 
 class Dict {
   readonly codes = new Map<Value, number>();
@@ -74,6 +78,19 @@ interface Order {
   pending: Set<number>;
 }
 
+/** An order being read from its index in slices. */
+interface Growing {
+  sort: MemoSort;
+  ids: Int32Array;
+  n: number;
+  nullsDone: boolean;
+  started: boolean;
+  lastKey: Value;
+  lastId: number;
+  pending: Set<number>;
+  ms: number;
+}
+
 interface Snapshot {
   dataVersion: number;
   maxId: number;
@@ -98,16 +115,25 @@ export interface MemoStats {
   orderBuildMs: Record<string, number>;
   patches: number;
   rebuilds: number;
+  failures: number;
 }
 
 export class QueueMemo {
   private snap: Snapshot | null = null;
   private readonly orders = new Map<string, Order>();
+  private readonly growing = new Map<string, Growing>();
   private readonly statements = new Map<string, Record<'now' | 'afterId' | 'afterKey' | 'afterNullId' | 'firstNonNull', Statement>>();
   private checkpoints = new Map<string, number[]>();
   private setUp = false;
   private disabled = false;
-  readonly stats: MemoStats = { dimsBuildMs: 0, orderBuildMs: {}, patches: 0, rebuilds: 0 };
+  /** the filter columns being read in slices (warmUp) */
+  private partial: { s: Snapshot; lastId: number; ms: number } | null = null;
+  /** a page wants the filter columns: keep reading them in the background */
+  private wanted = false;
+  /** rows per background slice */
+  private slice = WARM_SLICE;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  readonly stats: MemoStats = { dimsBuildMs: 0, orderBuildMs: {}, patches: 0, rebuilds: 0, failures: 0 };
 
   private readonly prepared = new Map<string, Statement>();
 
@@ -123,10 +149,22 @@ export class QueueMemo {
    * The ids of one page, in order, or null when memory cannot serve it (the caller then asks SQL).
    * `dir` desc is the exact reverse of asc: SQLite sorts NULL first ascending and last descending.
    */
-  pageIds(filter: QueueFilter, sort: MemoSort, dir: 'asc' | 'desc', offset: number, limit: number): number[] | null {
+  pageIds(filter: QueueFilter, sort: MemoSort, dir: 'asc' | 'desc', offset: number, limit: number, opts: { wait: boolean }): number[] | null {
     if (this.disabled || this.db.inTransaction) return null;
-    if (!this.current()) return null;
-    const order = this.order(sort);
+    try {
+      return this.walkPage(filter, sort, dir, offset, limit, opts.wait);
+    } catch {
+      // An accelerator only: on any surprise forget everything and let SQL answer. Counted, so the
+      // tests can insist there was none.
+      this.stats.failures++;
+      this.drop();
+      return null;
+    }
+  }
+
+  private walkPage(filter: QueueFilter, sort: MemoSort, dir: 'asc' | 'desc', offset: number, limit: number, wait: boolean): number[] | null {
+    if (!this.current(wait)) return null;
+    const order = this.order(sort, wait);
     if (!order) return null;
     const tests = this.compile(filter);
     const key = `${sort.col} ${dir} ${JSON.stringify(filter)}`;
@@ -146,10 +184,14 @@ export class QueueMemo {
 
   // ---- keeping the snapshot exact ----
 
-  private current(): boolean {
+  private current(wait: boolean): boolean {
     const dv = this.db.pragma('data_version', { simple: true }) as number;
     if (this.snap && this.snap.dataVersion !== dv) this.drop();
-    if (!this.snap) return this.build(dv);
+    if (!this.snap) {
+      if (wait) return this.build();
+      this.warmUp();
+      return false;
+    }
     const maxId = this.sql('SELECT ifnull(max(id), 0) FROM findings').pluck().get() as number;
     const touched = this.sql('SELECT id FROM temp.vigil_queue_touched').pluck().all() as number[];
     if (touched.length === 0 && maxId === this.snap.maxId) return true;
@@ -157,7 +199,9 @@ export class QueueMemo {
     if (touched.length + fresh > Math.max(PATCH_MAX * 25, this.snap.maxId / 4)) {
       // A bulk change (a big sync): reading everything again is cheaper than patching.
       this.drop();
-      return this.build(dv);
+      if (wait) return this.build();
+      this.warmUp();
+      return false;
     }
     const changed = this.sql(
       `SELECT id, status_rank, severity_rank, priority, assignee, mitre_tactic, mitre_technique, technique_parent FROM finding_dims
@@ -168,13 +212,17 @@ export class QueueMemo {
     const s = this.snap;
     this.grow(maxId);
     for (const id of touched) if (id < s.cap) s.present[id] = 0;
-    for (const r of changed) this.put(r);
-    if (this.tooMany()) return false;
+    for (const r of changed) this.put(s, r);
+    if (this.tooMany(s)) return false;
     const ids = new Set<number>(touched);
     for (const r of changed) ids.add(r[0] as number);
     for (const [col, o] of this.orders) {
       if (o.pending.size + ids.size > PATCH_MAX) this.orders.delete(col);
       else for (const id of ids) o.pending.add(id);
+    }
+    for (const g of this.growing.values()) {
+      if (g.pending.size + ids.size > PATCH_MAX) Object.assign(g, { n: 0, nullsDone: false, started: false, lastKey: null, lastId: 0, pending: new Set() });
+      else for (const id of ids) g.pending.add(id);
     }
     s.maxId = maxId;
     this.sql('DELETE FROM temp.vigil_queue_touched').run();
@@ -184,7 +232,9 @@ export class QueueMemo {
 
   private drop(): void {
     this.snap = null;
+    this.partial = null;
     this.orders.clear();
+    this.growing.clear();
     this.checkpoints = new Map();
   }
 
@@ -201,38 +251,105 @@ export class QueueMemo {
     this.setUp = true;
   }
 
-  private build(dv: number): boolean {
+  /**
+   * Read the filter columns in slices between other work (the app's main process stays responsive;
+   * the page that asked is answered by SQL meanwhile), then any order a page asked for. Changes made
+   * between slices are caught by the TEMP triggers (set up before the first slice) and new ids lie
+   * above the snapshot's maximum, so the next read reconciles them exactly as it does any change.
+   */
+  warmUp(slice = WARM_SLICE): void {
+    if (this.disabled) return;
+    this.slice = slice;
+    if (!this.snap) this.wanted = true;
+    this.kick();
+  }
+
+  /** True while something is being read in the background. */
+  get building(): boolean {
+    return this.timer !== null || this.partial !== null || this.growing.size > 0;
+  }
+
+  private kick(): void {
+    if (this.timer || this.disabled) return;
+    const slice = this.slice;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (!this.db.open || this.disabled) {
+        this.partial = null;
+        this.growing.clear();
+        return;
+      }
+      try {
+        if (!this.db.inTransaction) {
+          if (!this.snap) {
+            if (this.wanted && this.buildSlice(slice)) this.wanted = false;
+          } else {
+            const g = this.growing.values().next().value;
+            if (g) this.growSlice(g, slice);
+          }
+        }
+      } catch {
+        this.stats.failures++;
+        this.drop();
+        return;
+      }
+      if ((!this.snap && this.wanted) || (this.snap && this.growing.size > 0)) this.kick();
+    }, 0);
+    this.timer.unref?.();
+  }
+
+  /** Everything at once (what a forced memory page needs), finishing a background read under way. */
+  private build(): boolean {
+    for (let attempt = 0; attempt < 3 && !this.snap && !this.disabled; attempt++) this.buildSlice(-1);
+    return this.snap !== null;
+  }
+
+  /** Up to `slice` more rows (-1: all). True once the snapshot is complete or given up. */
+  private buildSlice(slice: number): boolean {
+    const dv = this.db.pragma('data_version', { simple: true }) as number;
+    // Another connection committed since the read began: what was read may be stale; start over.
+    if (this.partial && this.partial.s.dataVersion !== dv) this.partial = null;
+    if (!this.partial) {
+      this.setUpTriggers();
+      this.sql('DELETE FROM temp.vigil_queue_touched').run();
+      const maxId = this.sql('SELECT ifnull(max(id), 0) FROM findings').pluck().get() as number;
+      const cap = maxId + 1;
+      this.partial = {
+        s: {
+          dataVersion: dv,
+          maxId,
+          cap,
+          present: new Uint8Array(cap),
+          codes: Object.fromEntries(DIMS.map((d) => [d, new Uint16Array(cap)])) as Record<DimName, Uint16Array>,
+          dicts: Object.fromEntries(DIMS.map((d) => [d, new Dict()])) as Record<DimName, Dict>,
+          techPairs: [],
+          techByPair: new Map(),
+        },
+        lastId: 0,
+        ms: 0,
+      };
+    }
+    const p = this.partial;
     const t0 = performance.now();
-    this.setUpTriggers();
-    this.db.prepare('DELETE FROM temp.vigil_queue_touched').run();
-    const maxId = this.db.prepare('SELECT ifnull(max(id), 0) FROM findings').pluck().get() as number;
-    const cap = maxId + 1;
-    const dicts = Object.fromEntries(DIMS.map((d) => [d, new Dict()])) as Record<DimName, Dict>;
-    this.snap = {
-      dataVersion: dv,
-      maxId,
-      cap,
-      present: new Uint8Array(cap),
-      codes: Object.fromEntries(DIMS.map((d) => [d, new Uint16Array(cap)])) as Record<DimName, Uint16Array>,
-      dicts,
-      techPairs: [],
-      techByPair: new Map(),
-    };
-    const all = this.db
-      .prepare('SELECT id, status_rank, severity_rank, priority, assignee, mitre_tactic, mitre_technique, technique_parent FROM finding_dims WHERE id <= ?')
+    const rows = this.sql(
+      'SELECT id, status_rank, severity_rank, priority, assignee, mitre_tactic, mitre_technique, technique_parent FROM finding_dims WHERE id > ? AND id <= ? ORDER BY id LIMIT ?',
+    )
       .raw()
-      .iterate(maxId) as Iterable<Value[]>;
-    for (const r of all) this.put(r);
-    if (this.tooMany()) {
-      this.snap = null;
-      return false;
+      .iterate(p.lastId, p.s.maxId, slice) as Iterable<Value[]>;
+    let n = 0;
+    for (const r of rows) {
+      this.put(p.s, r);
+      p.lastId = r[0] as number;
+      n++;
     }
-    // Another connection committed while we read: do not trust the mix.
-    if ((this.db.pragma('data_version', { simple: true }) as number) !== dv) {
-      this.drop();
-      return false;
-    }
-    this.stats.dimsBuildMs = performance.now() - t0;
+    p.ms += performance.now() - t0;
+    if (slice >= 0 && n === slice) return false;
+    this.partial = null;
+    if (this.tooMany(p.s)) return true;
+    if ((this.db.pragma('data_version', { simple: true }) as number) !== dv) return false;
+    this.snap = p.s;
+    this.wanted = false;
+    this.stats.dimsBuildMs = p.ms;
     this.stats.rebuilds++;
     return true;
   }
@@ -252,8 +369,7 @@ export class QueueMemo {
     s.cap = cap;
   }
 
-  private put(r: Value[]): void {
-    const s = this.snap!;
+  private put(s: Snapshot, r: Value[]): void {
     const id = r[0] as number;
     s.present[id] = 1;
     s.codes.status_rank[id] = s.dicts.status_rank.code(r[1]!);
@@ -275,15 +391,14 @@ export class QueueMemo {
   }
 
   /** Codes are 16 bits: a column with more distinct values than that is left to SQL. */
-  private tooMany(): boolean {
-    const s = this.snap!;
+  private tooMany(s: Snapshot): boolean {
     if (DIMS.some((d) => (d === 'tech' ? s.techPairs.length : s.dicts[d].values.length) > MAX_CODES)) this.disabled = true;
     return this.disabled;
   }
 
   // ---- orders ----
 
-  private order(sort: MemoSort): Order | null {
+  private order(sort: MemoSort, wait: boolean): Order | null {
     const cached = this.orders.get(sort.col);
     if (cached) {
       const o = cached;
@@ -293,27 +408,82 @@ export class QueueMemo {
       if (o.pending.size > 0) this.patch(sort, o);
       return o;
     }
-    const t0 = performance.now();
-    const o = this.buildOrder(sort);
-    // Another connection committed while the order was read: it may not match the filter columns.
-    if (!o || (this.db.pragma('data_version', { simple: true }) as number) !== this.snap!.dataVersion) {
-      this.drop();
+    if (sort.col === 'id' || DERIVED[sort.col]) {
+      // From the filter columns alone: a pass or a counting sort, a few milliseconds.
+      const t0 = performance.now();
+      this.keep(sort.col, this.buildOrder(sort), performance.now() - t0);
+      return this.orders.get(sort.col)!;
+    }
+    // An index walk: in slices in the background (SQL answers meanwhile), or at once when forced.
+    let g = this.growing.get(sort.col);
+    if (!g) {
+      g = { sort, ids: new Int32Array(this.snap!.cap), n: 0, nullsDone: false, started: false, lastKey: null, lastId: 0, pending: new Set(), ms: 0 };
+      this.growing.set(sort.col, g);
+    }
+    if (!wait) {
+      this.kick();
       return null;
     }
-    this.stats.orderBuildMs[sort.col] = performance.now() - t0;
-    if (this.orders.size >= MAX_ORDERS) this.orders.delete(this.orders.keys().next().value!);
-    this.orders.set(sort.col, o);
-    return o;
+    this.growSlice(g, -1);
+    return this.order(sort, wait);
   }
 
-  private buildOrder(sort: MemoSort): Order | null {
+  private keep(col: string, o: Order, ms: number): void {
+    this.stats.orderBuildMs[col] = ms;
+    if (this.orders.size >= MAX_ORDERS) this.orders.delete(this.orders.keys().next().value!);
+    this.orders.set(col, o);
+  }
+
+  /**
+   * Read up to `slice` more ids of an order from its index (-1: all), NULLs first, then by (value, id)
+   * from where the last slice stopped. A row that moves while the order grows may be read twice or
+   * not at all; it is in the order's pending set either way, and the first use patches it into place.
+   */
+  private growSlice(g: Growing, slice: number): void {
+    const t0 = performance.now();
+    const { col, index } = g.sort;
+    const take = (rows: Iterable<[number, Value]>): number => {
+      let n = 0;
+      for (const [id, v] of rows) {
+        if (g.n >= g.ids.length) {
+          const grown = new Int32Array(Math.ceil(g.ids.length * 1.25) + 1024);
+          grown.set(g.ids);
+          g.ids = grown;
+        }
+        g.ids[g.n++] = id;
+        g.lastId = id;
+        g.lastKey = v;
+        n++;
+      }
+      return n;
+    };
+    let done = false;
+    if (!g.nullsDone) {
+      const n = take(this.sql(`SELECT id, ${col} FROM findings INDEXED BY ${index} WHERE ${col} IS NULL AND id > ? ORDER BY ${col}, id LIMIT ?`).raw().iterate(g.lastId, slice) as Iterable<[number, Value]>);
+      if (slice < 0 || n < slice) g.nullsDone = true;
+    } else {
+      const rows = g.started
+        ? this.sql(`SELECT id, ${col} FROM findings INDEXED BY ${index} WHERE (${col}, id) > (?, ?) ORDER BY ${col}, id LIMIT ?`).raw().iterate(g.lastKey, g.lastId, slice)
+        : this.sql(`SELECT id, ${col} FROM findings INDEXED BY ${index} WHERE ${col} IS NOT NULL ORDER BY ${col}, id LIMIT ?`).raw().iterate(slice);
+      const n = take(rows as Iterable<[number, Value]>);
+      g.started = g.started || n > 0;
+      done = slice < 0 || n < slice;
+    }
+    g.ms += performance.now() - t0;
+    if (g.nullsDone && slice < 0 && !done) return this.growSlice(g, slice);
+    if (!done) return;
+    this.growing.delete(g.sort.col);
+    this.keep(g.sort.col, { ids: g.ids, n: g.n, pending: g.pending }, g.ms);
+  }
+
+  private buildOrder(sort: MemoSort): Order {
     const s = this.snap!;
     const ids = new Int32Array(s.cap);
     let n = 0;
-    const derived = DERIVED[sort.col];
+    const derived = DERIVED[sort.col]!;
     if (sort.col === 'id') {
       for (let id = 0; id < s.cap; id++) if (s.present[id]) ids[n++] = id;
-    } else if (derived) {
+    } else {
       // A counting sort over the value codes, ids ascending within each value.
       const values = derived === 'tech' ? s.techPairs.map((p) => p[0]) : s.dicts[derived].values;
       const byValue = values.map((v, c) => [v, c] as const).sort((a, b) => sqliteCompare(a[0], b[0]));
@@ -329,12 +499,6 @@ export class QueueMemo {
       for (let i = 1; i < start.length; i++) start[i]! += start[i - 1]!;
       for (let id = 0; id < s.cap; id++) if (s.present[id]) ids[start[rank[codes[id]!]!]!++] = id;
       n = start[start.length - 1]!;
-    } else {
-      const it = this.db.prepare(`SELECT id FROM findings INDEXED BY ${sort.index} ORDER BY ${sort.col}, id`).pluck().iterate() as Iterable<number>;
-      for (const id of it) {
-        if (id >= s.cap || n >= ids.length || !s.present[id]) return null; // changed meanwhile (another connection)
-        ids[n++] = id;
-      }
     }
     return { ids, n, pending: new Set() };
   }
@@ -371,10 +535,11 @@ export class QueueMemo {
   private patchInPlace(o: Order, before: Map<number, number[]>, tail: number[]): void {
     let { ids, n } = o;
     for (const id of o.pending) {
-      const p = ids.subarray(0, n).indexOf(id);
-      if (p < 0) continue;
-      ids.copyWithin(p, p + 1, n);
-      n--;
+      // every occurrence: an order read in slices may hold a moved row twice
+      for (let p = ids.subarray(0, n).indexOf(id); p >= 0; p = ids.subarray(0, n).indexOf(id, p)) {
+        ids.copyWithin(p, p + 1, n);
+        n--;
+      }
     }
     let add = tail.length;
     for (const l of before.values()) add += l.length;

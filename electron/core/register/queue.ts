@@ -23,8 +23,8 @@ export const SEARCH_CAP = 10_000;
 /**
  * A page whose best SQL plan visits more rows than this (the cost unit of chooseIndex) is walked
  * in memory instead (queue-memo.ts): deep pages under a selective filter and a non-id sort. The
- * first such page builds the memory (about a second on 1,000,000 findings); small registers and
- * shallow pages never need it.
+ * first such page starts reading the memory in the background (about a second of slices on
+ * 1,000,000 findings) and is answered by SQL; small registers and shallow pages never need it.
  */
 const MEMO_MIN_COST = 1_000;
 
@@ -203,7 +203,8 @@ export class QueueReader {
       if (total === 0 || q.offset >= total) return { rows: [], total, totalExact: true, offset: q.offset, limit: q.limit };
       // Once built, memory serves every page in that order: it beats even a cheap index walk.
       if (via === 'memo' || this.memo.ready(SORT[q.sort.field]) || this.chooseIndex(buildWhere(q.filter), total, q).cost > MEMO_MIN_COST) {
-        const ids = this.memo.pageIds(q.filter, SORT[q.sort.field], q.sort.dir, q.offset, q.limit);
+        // Forced, the memory is built now; otherwise a first build runs in slices and SQL answers.
+        const ids = this.memo.pageIds(q.filter, SORT[q.sort.field], q.sort.dir, q.offset, q.limit, { wait: via === 'memo' });
         if (ids) return { rows: this.rowsById(ids), total, totalExact: true, offset: q.offset, limit: q.limit };
       }
     }

@@ -8,6 +8,7 @@ import { AuditWriter, verifyAuditChain, type AuditInput, type AuditRow, type Aud
 import { openDatabase, sniffWorkspaceFile, type DB } from './database';
 import { SignalIngester, type IngestOptions, type IngestResult } from './ingest';
 import type { SignalDeltaRow } from './signal-deltas';
+import type { PreparedSignal } from '../signals/prepare';
 import { migrate } from './migrate';
 import { QueueReader } from './queue';
 import { FacetIndex, type FacetDims } from './facet-index';
@@ -350,13 +351,13 @@ export class Register {
     return this.queueReader.plan(q);
   }
 
-  /** A queue page by one forced path, in-memory walk or SQL (equivalence tests, benchmark); memo stats. */
+  /** A queue page by one forced path, in-memory walk or SQL (equivalence tests, benchmark); the memory itself. */
   queuePageVia(q: QueueQueryParsed, via: 'memo' | 'sql'): QueuePage {
     this.live();
     return this.queueReader.pageVia(q, via);
   }
-  queueMemoStats() {
-    return this.queueReader.memo.stats;
+  queueMemo() {
+    return this.queueReader.memo;
   }
 
   facets() {
@@ -467,11 +468,16 @@ export class Register {
   }
 
   /** One page of signals and the sync state that follows it, in one transaction. */
-  ingestSyncPage(raws: readonly unknown[], next: SyncState, opts: IngestOptions & { requestContext?: boolean }): IngestResult {
+  ingestSyncPage(
+    raws: readonly unknown[] | { prepared: readonly PreparedSignal[] },
+    next: SyncState,
+    opts: IngestOptions & { requestContext?: boolean },
+  ): IngestResult {
     const db = this.live();
     const r = this.tracked(() => db
       .transaction(() => {
-        const res = this.ingester.ingest(raws, opts);
+        // Raw signals, or ones the sync already validated and hashed off the main thread.
+        const res = 'prepared' in raws ? this.ingester.ingestPrepared(raws.prepared, opts) : this.ingester.ingest(raws, opts);
         this.noteOpened(res);
         this.assigner.assign(res.openedFindings);
         writeSyncState(db, next);

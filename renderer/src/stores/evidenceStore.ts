@@ -8,7 +8,7 @@ import { call } from '../api/client';
 import { notify, reportError } from './noticeStore';
 
 export interface ExportTarget {
-  scope: 'ids' | 'filter';
+  scope: 'ids' | 'filter' | 'range';
   ids?: string[];
   filter?: QueueFilter;
   /** what the dialog says is being exported: "FND-12", "1,204 findings matching …" */
@@ -23,6 +23,8 @@ export interface ExportProgress {
 
 interface EvidenceState {
   target: ExportTarget | null;
+  /** bumped by each openExport, so the dialog starts from an empty form every time */
+  session: number;
   exporting: boolean;
   progress: ExportProgress | null;
   result: EvidenceExportResult | null;
@@ -32,7 +34,8 @@ interface EvidenceState {
   verdict: EvidenceVerifyResult | null;
   openExport: (t: ExportTarget) => void;
   closeExport: () => void;
-  runExport: (reason: string) => Promise<void>;
+  /** range: ISO dates (YYYY-MM-DD, UTC days; `until` inclusive) for scope 'range' */
+  runExport: (reason: string, range?: { since: string; until: string }) => Promise<void>;
   applyProgress: (p: ExportProgress) => void;
   openVerify: () => void;
   closeVerify: () => void;
@@ -43,6 +46,7 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export const useEvidenceStore = create<EvidenceState>()((set, get) => ({
   target: null,
+  session: 0,
   exporting: false,
   progress: null,
   result: null,
@@ -50,16 +54,24 @@ export const useEvidenceStore = create<EvidenceState>()((set, get) => ({
   verifyOpen: false,
   verifying: false,
   verdict: null,
-  openExport: (target) => set({ target, result: null, error: null, progress: null }),
+  openExport: (target) => set((s) => ({ target, session: s.session + 1, result: null, error: null, progress: null })),
   closeExport: () => {
     if (!get().exporting) set({ target: null, result: null, error: null, progress: null });
   },
-  runExport: async (reason) => {
+  runExport: async (reason, range) => {
     const t = get().target;
     if (!t || get().exporting) return;
     set({ exporting: true, error: null, result: null, progress: null });
+    // A day range in UTC: from the start of `since` to the end of `until`.
+    const window =
+      t.scope === 'range' && range
+        ? {
+            ...(range.since ? { since: `${range.since}T00:00:00.000Z` } : {}),
+            ...(range.until ? { until: new Date(Date.parse(`${range.until}T00:00:00.000Z`) + 86_400_000).toISOString() } : {}),
+          }
+        : {};
     try {
-      const r = await call('evidence.export', { scope: t.scope, ...(t.ids ? { ids: t.ids as never } : {}), ...(t.filter ? { filter: t.filter } : {}), reason });
+      const r = await call('evidence.export', { scope: t.scope, ...(t.ids ? { ids: t.ids as never } : {}), ...(t.filter ? { filter: t.filter } : {}), ...window, reason });
       set({ result: r });
       if (r.saved) notify(`Exported ${r.findings} finding${r.findings === 1 ? '' : 's'} to ${r.path ?? 'the bundle'}.`, 'success');
     } catch (e) {

@@ -34,9 +34,19 @@ export interface CallOptions {
 export interface CallResult<T> {
   /** what the official client deserialised (typed models) */
   model: T;
-  /** the same answer as JSON.parse of the bytes received; null for an empty body */
+  /** the same answer as JSON.parse of the bytes received; null for an empty body (or when not parsed) */
   raw: unknown;
   response: CapturedResponse;
+}
+
+export interface CallHow {
+  /**
+   * false: leave a 2xx body as the text in `response.body` (raw is null) — for a caller that parses
+   * it elsewhere (the signal sync does, off the main thread) and reports a bad body itself.
+   */
+  parseBody?: boolean;
+  /** make the exchange in the page worker and decode a 2xx there as a signals page (transport.ts) */
+  decodeSignalPage?: boolean;
 }
 
 export async function call<T>(
@@ -44,10 +54,11 @@ export async function call<T>(
   op: Operation,
   invoke: (configuration: client.Configuration) => Promise<T>,
   opts?: CallOptions,
+  how: CallHow = {},
 ): Promise<CallResult<T>> {
   const signal = combineSignals(ctx.signal, opts?.signal);
   try {
-    return await attemptLoop(ctx, op, invoke, signal);
+    return await attemptLoop(ctx, op, invoke, signal, how);
   } catch (e) {
     throw finalize(e, op, ctx);
   }
@@ -58,6 +69,7 @@ async function attemptLoop<T>(
   op: Operation,
   invoke: (configuration: client.Configuration) => Promise<T>,
   signal: AbortSignal | undefined,
+  how: CallHow,
 ): Promise<CallResult<T>> {
   if (op.auth === 'api_and_app_key' && !ctx.appKey) {
     throw new VigilError('SOURCE_NOT_CONFIGURED', `An application key is needed to ${op.name}. Add one in the Datadog connection settings.`);
@@ -67,8 +79,8 @@ async function attemptLoop<T>(
     const exchange: Exchange = {};
     let failure: Failure;
     try {
-      const model = await invoke(configurationFor(ctx, exchange, signal));
-      return succeed(model, exchange, op);
+      const model = await invoke(configurationFor(ctx, exchange, signal, how.decodeSignalPage ?? false));
+      return succeed(model, exchange, op, how.parseBody ?? true);
     } catch (e) {
       if (e instanceof VigilError) throw e;
       if (e instanceof TransportError) {
@@ -99,13 +111,19 @@ async function attemptLoop<T>(
   }
 }
 
-function configurationFor(ctx: CallContext, exchange: Exchange, signal: AbortSignal | undefined): client.Configuration {
+function configurationFor(ctx: CallContext, exchange: Exchange, signal: AbortSignal | undefined, decodeSignalPage: boolean): client.Configuration {
   const configuration = client.createConfiguration({
     baseServer: new client.BaseServerConfiguration(ctx.baseServer, {}),
     // Both keys always present (even empty): createConfiguration falls back to DD_API_KEY/DD_APP_KEY
     // from the environment when a key is *absent*, and Vigil must only ever use the stored keys.
     authMethods: { apiKeyAuth: ctx.apiKey, appKeyAuth: ctx.appKey },
-    httpApi: createTransport({ exchange, timeoutMs: ctx.timeoutMs, ...(signal ? { signal } : {}), ...(ctx.fetch ? { fetch: ctx.fetch } : {}) }),
+    httpApi: createTransport({
+      exchange,
+      timeoutMs: ctx.timeoutMs,
+      ...(signal ? { signal } : {}),
+      ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+      ...(decodeSignalPage ? { decodeSignalPage } : {}),
+    }),
     enableRetry: false,
   });
   // README §7: createIncident is "unstable" in 1.64 and refuses to run unless enabled.
@@ -113,10 +131,11 @@ function configurationFor(ctx: CallContext, exchange: Exchange, signal: AbortSig
   return configuration;
 }
 
-function succeed<T>(model: T, exchange: Exchange, op: Operation): CallResult<T> {
+function succeed<T>(model: T, exchange: Exchange, op: Operation, parseBody: boolean): CallResult<T> {
   const res = exchange.response;
   if (!res) throw badResponse(op, false, 'no answer was recorded');
   if (res.status < 200 || res.status >= 300) throw badResponse(op, false, `HTTP ${res.status}`);
+  if (!parseBody) return { model, raw: null, response: res };
   const text = res.body.trim();
   if (!text) return { model, raw: null, response: res };
   try {

@@ -6,7 +6,7 @@ import { type CasePriority, type CaseRef, type CaseStatus, casesApi, type Create
 import { type ConnectionReport, connectionApi, type TestConnectionOptions, type ValidateResult } from './connection';
 import { type CreatedIncident, type CreateIncidentParams, incidentsApi } from './incidents';
 import { defaultSleep, type RetryPolicy, type Sleep, type WaitInfo } from './retry';
-import { type ArchiveReason, type SearchSignalsParams, type SignalPage, signalsApi, type TriageResult, type TriageState } from './signals';
+import { type ArchiveReason, type PreparedSignalPage, type SearchSignalsParams, type SignalPage, signalsApi, type TriageResult, type TriageState } from './signals';
 import { apiBaseUrl, type DatadogSite, normalizeDatadogSite } from './site';
 import { hostOf } from './transport';
 import { type WaitForWorkflowOptions, type WorkflowInstance, workflowsApi } from './workflows';
@@ -46,6 +46,8 @@ export interface DatadogClient {
   testConnection(opts?: TestConnectionOptions): Promise<ConnectionReport>;
   /** One page of POST /signals/search; signals are the raw JSON received. nextCursor null = stop. */
   searchSignalsPage(p: SearchSignalsParams, opts?: CallOptions): Promise<SignalPage>;
+  /** The same page validated and hashed for the register, off the calling thread when it can be (page-decoder.ts). */
+  searchSignalsPrepared(p: SearchSignalsParams, opts?: CallOptions): Promise<PreparedSignalPage>;
   /** GET /signals/{id}, raw `data` in the GET shape (custom data under attributes.custom). */
   getSignal(id: string, opts?: CallOptions): Promise<unknown>;
   setSignalState(id: string, state: TriageState, archiveReason?: ArchiveReason, comment?: string, opts?: CallOptions): Promise<TriageResult>;
@@ -121,6 +123,7 @@ export function createDatadogClient(cfg: DatadogClientConfig): DatadogClient {
     validate: connection.validate,
     testConnection: connection.testConnection,
     searchSignalsPage: signals.searchSignalsPage,
+    searchSignalsPrepared: signals.searchSignalsPrepared,
     getSignal: signals.getSignal,
     setSignalState: signals.setSignalState,
     setSignalAssignee: signals.setSignalAssignee,

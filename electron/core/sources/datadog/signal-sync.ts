@@ -6,6 +6,7 @@ import { VigilError, isVigilError } from '../../../../shared/errors';
 import type { Register } from '../../register/register';
 import type { SyncState } from '../../register/source-stores';
 import type { DatadogClient } from './client';
+import { pageWorker } from './page-decoder';
 import { MAX_SIGNAL_PAGE } from './signals';
 
 export const DATADOG_SOURCE = 'datadog';
@@ -90,19 +91,24 @@ export class SignalSync {
 
     const base = { query: this.opts.query, from: new Date(st.windowFrom!), to: new Date(st.windowTo!), limit: pageSize, sort: 'timestamp' as const };
     try {
-      let pending = this.client.searchSignalsPage({ ...base, cursor: st.cursor }, { signal: this.opts.signal });
+      // Pages arrive validated and hashed (in the page worker when there is one), so decoding page
+      // n+1 overlaps the register committing page n; the commit stays one transaction per page.
+      let pending = this.client.searchSignalsPrepared({ ...base, cursor: st.cursor }, { signal: this.opts.signal });
       for (;;) {
         const page = await pending;
         // Ask for the next page before writing this one: the network overlaps the register's work.
         const hasNext = page.nextCursor !== null;
         if (hasNext && !this.opts.signal?.aborted) {
-          pending = this.client.searchSignalsPage({ ...base, cursor: page.nextCursor }, { signal: this.opts.signal });
+          pending = this.client.searchSignalsPrepared({ ...base, cursor: page.nextCursor }, { signal: this.opts.signal });
           pending.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
+          // The request is built through a chain of promises; let it leave (to the page worker, or the
+          // socket) before the synchronous commit below holds this thread.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
         const next: SyncState = hasNext
-          ? { ...st, cursor: page.nextCursor, pages: st.pages + 1, signals: st.signals + page.signals.length }
-          : { ...st, cursor: null, pages: st.pages + 1, signals: st.signals + page.signals.length, status: 'idle', highWater: st.windowTo, finishedAt: (this.opts.now ?? Date.now)() };
-        const res = this.reg.ingestSyncPage(page.signals, next, {
+          ? { ...st, cursor: page.nextCursor, pages: st.pages + 1, signals: st.signals + page.count }
+          : { ...st, cursor: null, pages: st.pages + 1, signals: st.signals + page.count, status: 'idle', highWater: st.windowTo, finishedAt: (this.opts.now ?? Date.now)() };
+        const res = this.reg.ingestSyncPage({ prepared: page.prepared }, next, {
           actor: this.opts.actor,
           ...(this.opts.tacticFor ? { tacticFor: this.opts.tacticFor } : {}),
           requestContext: this.opts.requestContext ?? false,
@@ -129,6 +135,9 @@ export class SignalSync {
       this.progress.error = { code: err.code, message: err.message };
       this.emit();
       throw err;
+    } finally {
+      // Syncs are minutes apart: the page worker's memory goes back now, not after its idle timeout.
+      pageWorker.release();
     }
   }
 }

@@ -7,10 +7,12 @@ import { type client, v2 } from '@datadog/datadog-api-client';
 import { z } from 'zod';
 import { VigilError } from '../../../../shared/errors';
 import { call, type CallContext, type CallOptions } from './call';
-import { readRateLimit, type RateLimitInfo } from './failures';
+import { badResponse, readRateLimit, type RateLimitInfo } from './failures';
+import { decodeSignalPage, SignalListBody } from './page-decode';
 import type { Operation } from './operation';
 import { oneOf, requireId, short } from './input';
 import { expectShape } from './shape';
+import type { PreparedSignal } from '../../signals/prepare';
 
 export const SIGNAL_SORTS = ['timestamp', '-timestamp'] as const;
 export type SignalSort = (typeof SIGNAL_SORTS)[number];
@@ -51,6 +53,15 @@ export interface SignalPage {
   rateLimit: RateLimitInfo | null;
 }
 
+/** A search page decoded for the register: every signal validated and hashed (page-decode.ts). */
+export interface PreparedSignalPage {
+  prepared: PreparedSignal[];
+  /** signals on the page, quarantined ones included */
+  count: number;
+  nextCursor: string | null;
+  rateLimit: RateLimitInfo | null;
+}
+
 export interface TriageResult {
   signalId: string;
   state: string;
@@ -64,10 +75,6 @@ export interface TriageResult {
   raw: unknown;
 }
 
-const SignalListBody = z.looseObject({
-  data: z.array(z.unknown()),
-  meta: z.looseObject({ page: z.looseObject({ after: z.string().nullish() }).nullish() }).nullish(),
-});
 
 const SignalBody = z.looseObject({ data: z.looseObject({ id: z.string().min(1) }) });
 
@@ -112,10 +119,9 @@ export function signalsApi(ctx: CallContext) {
   const api = (c: client.Configuration) => new v2.SecurityMonitoringApi(c);
   const searchApi = (c: client.Configuration) => new v2.SecurityMonitoringApi(c, undefined, rawBodySearch);
 
-  async function searchSignalsPage(p: SearchSignalsParams, opts?: CallOptions): Promise<SignalPage> {
+  function searchBody(p: SearchSignalsParams): v2.SecurityMonitoringSignalListRequest {
     checkWindow(p);
-    const op = read('search signals');
-    const body: v2.SecurityMonitoringSignalListRequest = {
+    return {
       filter: {
         // The client serialises these without milliseconds (README §7). Widening to whole seconds
         // (floor the start, ceil the end) means truncation can only add signals, never drop one.
@@ -126,17 +132,40 @@ export function signalsApi(ctx: CallContext) {
       page: { limit: p.limit, ...(p.cursor ? { cursor: p.cursor } : {}) },
       sort: p.sort,
     };
-    const { raw, response } = await call(ctx, op, (c) => searchApi(c).searchSecurityMonitoringSignals({ body }), opts);
-    const page = expectShape(SignalListBody, raw, op);
-    // README §2: the last data page still carries a cursor and the page after it is empty, so stop
-    // on empty data or a missing cursor — never on `data.length < limit`. links.next is not used: it
-    // is a GET URL whose window was rewritten to now-15m..now.
-    const after = page.meta?.page?.after;
-    const nextCursor = page.data.length > 0 && after ? after : null;
+  }
+
+  // README §2: the last data page still carries a cursor and the page after it is empty, so stop
+  // on empty data or a missing cursor — never on `data.length < limit`. links.next is not used: it
+  // is a GET URL whose window was rewritten to now-15m..now.
+  function nextCursorOf(count: number, after: string | null | undefined, p: SearchSignalsParams): string | null {
+    const nextCursor = count > 0 && after ? after : null;
     if (nextCursor !== null && nextCursor === p.cursor) {
       throw new VigilError('SOURCE_BAD_RESPONSE', 'Datadog returned the same signals page cursor twice; stopping instead of looping.');
     }
-    return { signals: page.data, nextCursor, rateLimit: readRateLimit(response.headers) };
+    return nextCursor;
+  }
+
+  async function searchSignalsPage(p: SearchSignalsParams, opts?: CallOptions): Promise<SignalPage> {
+    const body = searchBody(p);
+    const op = read('search signals');
+    const { raw, response } = await call(ctx, op, (c) => searchApi(c).searchSecurityMonitoringSignals({ body }), opts);
+    const page = expectShape(SignalListBody, raw, op);
+    return { signals: page.data, nextCursor: nextCursorOf(page.data.length, page.meta?.page?.after, p), rateLimit: readRateLimit(response.headers) };
+  }
+
+  /**
+   * The same page, decoded for the register: the exchange is made, and the body parsed,
+   * shape-checked and every signal validated and hashed, in the page worker (page-decoder.ts), beside
+   * whatever the caller's thread is doing — for the sync, committing the page before.
+   */
+  async function searchSignalsPrepared(p: SearchSignalsParams, opts?: CallOptions): Promise<PreparedSignalPage> {
+    const body = searchBody(p);
+    const op = read('search signals');
+    const { response } = await call(ctx, op, (c) => searchApi(c).searchSecurityMonitoringSignals({ body }), opts, { parseBody: false, decodeSignalPage: true });
+    // Decoded in the page worker with the exchange; here when the worker was not available.
+    const page = response.decoded ?? decodeSignalPage(response.body, response.headers['content-type']);
+    if (!page.ok) throw badResponse(op, page.html, page.why);
+    return { prepared: page.prepared, count: page.count, nextCursor: nextCursorOf(page.count, page.after, p), rateLimit: readRateLimit(response.headers) };
   }
 
   /** The cheapest v2 read there is: one signal of the last hour. Proves the application key and signals read. */
@@ -205,7 +234,7 @@ export function signalsApi(ctx: CallContext) {
     return triageResult(raw, op, signalId);
   }
 
-  return { searchSignalsPage, probeSignalsRead, getSignal, setSignalState, setSignalAssignee, setSignalIncidents };
+  return { searchSignalsPage, searchSignalsPrepared, probeSignalsRead, getSignal, setSignalState, setSignalAssignee, setSignalIncidents };
 }
 
 function triageOp(name: string, signalId: string): Operation {

@@ -8,12 +8,17 @@
 //  - turn transport failures into a small closed set, without the library's own error logging.
 import { client } from '@datadog/datadog-api-client';
 import type { ErrorCode } from '../../../../shared/errors';
+import { collectCodes } from './net-codes';
+import type { DecodedPage } from './page-decode';
+import { pageWorker, PageWorkerLost } from './page-decoder';
 
 export interface CapturedResponse {
   status: number;
   /** lowercase names, as fetch's Headers yields them */
   headers: Record<string, string>;
   body: string;
+  /** a 2xx signals page decoded in the page worker (`body` is then empty) */
+  decoded?: DecodedPage;
 }
 
 /** What one HTTP attempt produced. Filled by the transport, read by the call loop. */
@@ -48,6 +53,11 @@ export interface TransportOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /**
+   * Make the exchange in the page worker and decode a 2xx answer there as a signals page
+   * (page-decoder.ts); falls back to this thread when the worker is not available.
+   */
+  decodeSignalPage?: boolean;
 }
 
 export function createTransport(opts: TransportOptions): client.HttpLibrary {
@@ -61,6 +71,14 @@ export function createTransport(opts: TransportOptions): client.HttpLibrary {
       const host = hostOf(url);
       const { signal } = opts;
       if (signal?.aborted) throw cancelled();
+      if (opts.decodeSignalPage && !opts.fetch && pageWorker.available) {
+        try {
+          return await viaWorker(request, url, method, host, opts);
+        } catch (e) {
+          if (!(e instanceof PageWorkerLost)) throw e;
+          // The worker is gone: make this exchange here, as below.
+        }
+      }
 
       const ctrl = new AbortController();
       let timedOut = false;
@@ -93,16 +111,7 @@ export function createTransport(opts: TransportOptions): client.HttpLibrary {
         });
       } catch (e) {
         if (signal?.aborted) throw cancelled();
-        if (timedOut) {
-          // Not retryable: timeoutMs is the caller's budget for this call, and repeating a search
-          // that Datadog found too slow would multiply both the wait and the load.
-          throw new TransportError(
-            'SOURCE_TIMEOUT',
-            `Datadog (${host}) did not answer within ${formatSeconds(opts.timeoutMs)}.`,
-            true,
-            false,
-          );
-        }
+        if (timedOut) throw timeoutError(host, opts.timeoutMs);
         throw classifyNetworkError(e, host);
       } finally {
         clearTimeout(timer);
@@ -110,6 +119,30 @@ export function createTransport(opts: TransportOptions): client.HttpLibrary {
       }
     },
   };
+}
+
+async function viaWorker(request: client.RequestContext, url: string, method: string, host: string, opts: TransportOptions): Promise<client.ResponseContext> {
+  const { signal } = opts;
+  const r = await pageWorker.exchange(
+    { url, method, headers: request.getHeaders(), body: request.getBody() as string | undefined, timeoutMs: opts.timeoutMs },
+    signal,
+  );
+  if (r.kind === 'error') {
+    if (signal?.aborted || r.aborted) throw cancelled();
+    if (r.timedOut) throw timeoutError(host, opts.timeoutMs);
+    throw classifyNetworkError({ errors: r.codes.map((code) => ({ code })) }, host);
+  }
+  opts.exchange.response = { status: r.status, headers: r.headers, body: r.body, ...(r.decoded ? { decoded: r.decoded } : {}) };
+  return new client.ResponseContext(r.status, r.headers, {
+    text: async () => r.body,
+    binary: async () => Buffer.from(r.body, 'utf8'),
+  });
+}
+
+function timeoutError(host: string, timeoutMs: number): TransportError {
+  // Not retryable: timeoutMs is the caller's budget for this call, and repeating a search that
+  // Datadog found too slow would multiply both the wait and the load.
+  return new TransportError('SOURCE_TIMEOUT', `Datadog (${host}) did not answer within ${formatSeconds(timeoutMs)}.`, true, false);
 }
 
 function cancelled(): TransportError {
@@ -156,17 +189,6 @@ export function classifyNetworkError(e: unknown, host: string): TransportError {
     true,
     code,
   );
-}
-
-function collectCodes(e: unknown, depth = 0): string[] {
-  if (!e || typeof e !== 'object' || depth > 4) return [];
-  const out: string[] = [];
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string') out.push(code);
-  const errors = (e as { errors?: unknown }).errors;
-  if (Array.isArray(errors)) for (const inner of errors) out.push(...collectCodes(inner, depth + 1));
-  out.push(...collectCodes((e as { cause?: unknown }).cause, depth + 1));
-  return out;
 }
 
 export function hostOf(url: string): string {

@@ -36,6 +36,10 @@ function ExportDialog() {
   const close = useEvidenceStore((s) => s.closeExport);
   const run = useEvidenceStore((s) => s.runExport);
   const [reason, setReason] = useState('');
+  const [since, setSince] = useState('');
+  const [until, setUntil] = useState('');
+  const isRange = target?.scope === 'range';
+  const rangeOk = !isRange || since !== '' || until !== '';
   const done = result?.saved === true;
   const pct = progress && progress.total > 0 ? Math.round((100 * progress.done) / progress.total) : 0;
 
@@ -49,6 +53,26 @@ function ExportDialog() {
               A zip an auditor verifies offline with <code>vigil verify</code> and your public key: the findings with their drafts, signal revisions and evidence, every sign-off and
               approval, the audit entries about them, custody events and a printable report, all listed in a manifest signed with your lead key. The export is recorded in the audit trail.
             </DialogContentText>
+            {isRange && (
+              <Box sx={{ display: 'flex', gap: 1.5, mb: 1.5 }}>
+                <TextField
+                  type="date"
+                  label="Opened from (UTC)"
+                  value={since}
+                  onChange={(e) => setSince(e.target.value)}
+                  disabled={exporting}
+                  slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': 'export-since' } }}
+                />
+                <TextField
+                  type="date"
+                  label="to (UTC, inclusive)"
+                  value={until}
+                  onChange={(e) => setUntil(e.target.value)}
+                  disabled={exporting}
+                  slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': 'export-until' } }}
+                />
+              </Box>
+            )}
             <TextField
               label="Reason (goes into the custody record)"
               value={reason}
@@ -78,7 +102,7 @@ function ExportDialog() {
         {done && result && (
           <Box data-testid="export-result">
             <Alert severity="success" sx={{ mb: 1.5 }}>
-              {formatCount(result.findings)} finding{result.findings === 1 ? '' : 's'}, {formatCount(result.files)} files, {(result.bytes / 1024 / 1024).toFixed(1)} MiB saved to {result.path}.
+              {formatCount(result.findings)} finding{result.findings === 1 ? '' : 's'}, {formatCount(result.files)} files, {result.bytes < 1024 * 1024 ? `${Math.max(1, Math.round(result.bytes / 1024))} KiB` : `${(result.bytes / 1024 / 1024).toFixed(1)} MiB`} saved to {result.path}.
             </Alert>
             <Typography variant="body2" sx={{ mb: 0.5 }}>
               Content digest (printed in the report's footer):
@@ -100,7 +124,7 @@ function ExportDialog() {
           {done ? 'Close' : 'Cancel'}
         </Button>
         {!done && (
-          <Button variant="contained" startIcon={<ArchiveOutlined />} disabled={exporting || reason.trim() === ''} onClick={() => void run(reason)} data-testid="export-run">
+          <Button variant="contained" startIcon={<ArchiveOutlined />} disabled={exporting || reason.trim() === '' || !rangeOk} onClick={() => void run(reason, isRange ? { since, until } : undefined)} data-testid="export-run">
             Export…
           </Button>
         )}
@@ -192,9 +216,10 @@ function VerifyDialog() {
 }
 
 export function EvidenceDialogs() {
+  const session = useEvidenceStore((s) => s.session);
   return (
     <>
-      <ExportDialog />
+      <ExportDialog key={session} />
       <VerifyDialog />
     </>
   );

@@ -7,6 +7,7 @@ import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import ArchiveOutlined from '@mui/icons-material/ArchiveOutlined';
 import ArrowDropDownOutlined from '@mui/icons-material/ArrowDropDownOutlined';
+import DateRangeOutlined from '@mui/icons-material/DateRangeOutlined';
 import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
 import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
 import TaskAltOutlined from '@mui/icons-material/TaskAltOutlined';
@@ -56,6 +57,18 @@ export function EvidenceMenu() {
             <FilterAltOutlined fontSize="small" />
           </ListItemIcon>
           <ListItemText primary="Export all matching the filter…" secondary={formatTotal(total, totalExact)} />
+        </MenuItem>
+        <MenuItem
+          onClick={() => {
+            close();
+            openExport({ scope: 'range', label: 'findings opened in a time range' });
+          }}
+          data-testid="export-range"
+        >
+          <ListItemIcon>
+            <DateRangeOutlined fontSize="small" />
+          </ListItemIcon>
+          <ListItemText primary="Export a time range…" secondary="every finding opened between two dates" />
         </MenuItem>
         <MenuItem
           onClick={() => {

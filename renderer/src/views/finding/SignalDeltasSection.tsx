@@ -97,12 +97,12 @@ export function SignalDeltasSection({ detail }: { detail: FindingDetail }) {
   return (
     <Section title={`Signal changes after sign-off (${deltas.length})`} testId="signal-deltas-section">
       {f.superseded_by && (
-        <Alert severity="warning" sx={{ mb: 1 }} data-testid="superseded-by">
+        <Alert severity="warning" variant="outlined" sx={{ mb: 1 }} data-testid="superseded-by">
           The signal changed materially after sign-off: superseded by <FindingLink id={f.superseded_by} testId="superseded-by-link" />. This sign-off stays as it was.
         </Alert>
       )}
       {f.supersedes && (
-        <Alert severity="info" sx={{ mb: 1 }} data-testid="supersedes">
+        <Alert severity="info" variant="outlined" sx={{ mb: 1 }} data-testid="supersedes">
           Opened because the signal of the signed finding <FindingLink id={f.supersedes} testId="supersedes-link" /> changed materially.
         </Alert>
       )}
