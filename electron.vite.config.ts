@@ -10,8 +10,15 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // page-worker: the signal sync's page worker, loaded beside the bundle (sources/datadog/page-decoder.ts).
-      rollupOptions: { input: { index: at('./electron/main/index.ts'), 'page-worker': at('./electron/core/sources/datadog/page-worker.ts') } },
+      // Worker threads, each loaded beside the bundle (electron/core/worker-file.ts): the signal sync's
+      // page worker (sources/datadog/page-decoder.ts) and the register's checkpoint worker (register/checkpointer.ts).
+      rollupOptions: {
+        input: {
+          index: at('./electron/main/index.ts'),
+          'page-worker': at('./electron/core/sources/datadog/page-worker.ts'),
+          'checkpoint-worker': at('./electron/core/register/checkpoint-worker.ts'),
+        },
+      },
       externalizeDeps: true,
     },
   },

@@ -20,14 +20,15 @@ function write(value: unknown): string {
       if (Array.isArray(value)) return '[' + value.map((v) => (v === undefined ? 'null' : write(v))).join(',') + ']';
       if (value instanceof Date) return JSON.stringify(value.toISOString());
       const obj = value as Record<string, unknown>;
-      const keys = Object.keys(obj)
-        .filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function')
-        .sort();
+      // Sorted first, then undefined and function members skipped as they come (one array, not two).
+      const keys = Object.keys(obj).sort();
       let out = '{';
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i]!;
-        if (i > 0) out += ',';
-        out += JSON.stringify(k) + ':' + write(obj[k]);
+      let first = true;
+      for (const k of keys) {
+        const v = obj[k];
+        if (v === undefined || typeof v === 'function') continue;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + write(v);
+        first = false;
       }
       return out + '}';
     }

@@ -7,7 +7,7 @@ import { VigilError } from '../../shared/errors';
 import { createDatadogClient, type DatadogClientConfig } from '../../electron/core/sources/datadog';
 import { decodeSignalPage } from '../../electron/core/sources/datadog/page-decode';
 import { pageWorker } from '../../electron/core/sources/datadog/page-decoder';
-import { isQuarantined, prepareSignals } from '../../electron/core/signals/prepare';
+import { isQuarantined, prepareSignals, type PreparedSignal } from '../../electron/core/signals/prepare';
 import { recordedPaginationSignals } from '../fakes/datadog/fixtures';
 import { FAKE_API_KEY, FAKE_APP_KEY, type FakeDatadog, startFakeDatadog } from '../fakes/datadog/server';
 import { RECORDED_SIGNALS } from '../support/signals';
@@ -38,6 +38,11 @@ function client(over: Partial<DatadogClientConfig> = {}) {
   });
 }
 
+/** A prepared signal with its canonical payload as text, however it arrived. */
+function asText(p: PreparedSignal): PreparedSignal {
+  return isQuarantined(p) || typeof p.canonical === 'string' ? p : { ...p, canonical: new TextDecoder().decode(p.canonical) };
+}
+
 async function failure(p: Promise<unknown>): Promise<VigilError> {
   try {
     await p;
@@ -56,7 +61,9 @@ describe('searchSignalsPrepared (page worker)', () => {
     expect(pageWorker.available).toBe(true);
     expect(prepared.count).toBe(raw.signals.length);
     expect(prepared.nextCursor).toBe(raw.nextCursor);
-    expect(prepared.prepared).toEqual(prepareSignals(raw.signals));
+    // The payloads cross as UTF-8 bytes of one transferred buffer; as text they are the same.
+    for (const p of prepared.prepared) if (!isQuarantined(p)) expect(p.canonical).toBeInstanceOf(Uint8Array);
+    expect(prepared.prepared.map(asText)).toEqual(prepareSignals(raw.signals));
     // The request was the official client's, sent once per call.
     const searches = dd.requests.filter((r) => r.path === SEARCH);
     expect(searches).toHaveLength(2);

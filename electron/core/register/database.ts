@@ -12,6 +12,11 @@ export const VIGIL_APPLICATION_ID = 0x5649474c;
 
 const PLAIN_SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
+/** WAL frames (4 KiB pages) after which a commit folds the WAL back into the file. */
+export const WAL_AUTOCHECKPOINT = 8192;
+/** The same while the checkpoint worker does that copying (checkpointer.ts): the writer only finishes what it left. */
+export const WAL_AUTOCHECKPOINT_BESIDE_WORKER = 32768;
+
 function keyPragma(key: Buffer): string {
   return `key = "x'${key.toString('hex')}'"`;
 }
@@ -72,7 +77,7 @@ export function openDatabase(path: string, key: Buffer, opts: OpenOptions): DB {
     db.pragma('temp_store = MEMORY');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
-    db.pragma('wal_autocheckpoint = 8192');
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
     return db;
   } catch (e) {
     try {

@@ -1,7 +1,7 @@
 // Signals in: validate, hash, keep every changed version as a revision, open a finding for a new
 // signal. One transaction per batch: the signal rows, the finding, its full-text entry and the
 // audit entries commit together or not at all.
-import { blastRadiusText, searchableText, type NormalizedSignal } from '../signals/normalize';
+import { blastRadiusText, searchableText, type SignalForRegister } from '../signals/normalize';
 import { isQuarantined, prepareSignals, type PreparedSignal } from '../signals/prepare';
 import { SEVERITIES, type Priority, type Severity } from '../../../shared/domain';
 import type { AuditCursor, AuditWriter } from './audit';
@@ -72,7 +72,8 @@ export class SignalIngester {
          revision = ?, content_hash = ?, fetched_at = ? WHERE id = ?`,
     );
     this.insertRevision = db.prepare(
-      'INSERT INTO signal_revisions (signal_id, revision, content_hash, payload, fetched_at) VALUES (?, ?, ?, ?, ?)',
+      // The payload is stored as text whether it comes as a string or as its UTF-8 bytes.
+      'INSERT INTO signal_revisions (signal_id, revision, content_hash, payload, fetched_at) VALUES (?, ?, ?, CAST(? AS TEXT), ?)',
     );
     this.insertFinding = db.prepare(
       `INSERT INTO findings (signal_id, dd_signal_id, title, source, mitre_technique, mitre_tactic, severity, status, priority,
@@ -121,7 +122,7 @@ export class SignalIngester {
     return result;
   }
 
-  private one(n: NormalizedSignal, now: number, opts: IngestOptions, cursor: AuditCursor, result: IngestResult): void {
+  private one(n: SignalForRegister, now: number, opts: IngestOptions, cursor: AuditCursor, result: IngestResult): void {
     const existing = this.findSignal.get(n.ddId);
     if (existing) {
       if (existing.content_hash === n.contentHash) {
@@ -169,7 +170,7 @@ export class SignalIngester {
   /** A finding in status new for the signal; `supersedes` when it replaces a signed one after a material change. */
   private openFinding(
     signalId: number,
-    n: NormalizedSignal,
+    n: SignalForRegister,
     now: number,
     opts: IngestOptions,
     cursor: AuditCursor,

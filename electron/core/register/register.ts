@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 import type { QueuePage, QueueQueryParsed } from '../../../shared/domain';
 import { VigilError } from '../../../shared/errors';
 import { AuditWriter, verifyAuditChain, type AuditInput, type AuditRow, type AuditVerdict } from './audit';
-import { openDatabase, sniffWorkspaceFile, type DB } from './database';
+import { openDatabase, sniffWorkspaceFile, WAL_AUTOCHECKPOINT, WAL_AUTOCHECKPOINT_BESIDE_WORKER, type DB } from './database';
 import { SignalIngester, type IngestOptions, type IngestResult } from './ingest';
 import type { SignalDeltaRow } from './signal-deltas';
 import type { PreparedSignal } from '../signals/prepare';
+import { Checkpointer } from './checkpointer';
 import { migrate } from './migrate';
 import { QueueReader } from './queue';
 import { FacetIndex, type FacetDims } from './facet-index';
@@ -132,11 +133,18 @@ export class Register {
   private pendingFacets: [FacetDims, number][] = [];
   private isClosed = false;
 
+  /** folds the WAL back into the file beside sync pages (checkpointer.ts) */
+  private readonly checkpointer: Checkpointer;
+
   private constructor(
     readonly path: string,
     private readonly db: DB,
     readonly workspaceId: string,
+    key: Buffer,
   ) {
+    this.checkpointer = new Checkpointer(path, key, (active) => {
+      if (!this.isClosed) db.pragma(`wal_autocheckpoint = ${active ? WAL_AUTOCHECKPOINT_BESIDE_WORKER : WAL_AUTOCHECKPOINT}`);
+    });
     this.auditWriter = new AuditWriter(db);
     this.ingester = new SignalIngester(db, this.auditWriter);
     this.facetIndex = new FacetIndex(db);
@@ -196,7 +204,7 @@ export class Register {
         db.close();
         throw e;
       }
-      return new Register(path, db, keyFile.workspace_id);
+      return new Register(path, db, keyFile.workspace_id, key);
     } catch (e) {
       // A half-made workspace is worse than none.
       for (const p of [path, `${path}-wal`, `${path}-shm`, keyFilePath(path)]) {
@@ -221,8 +229,9 @@ export class Register {
     let db: DB;
     try {
       db = openDatabase(path, key, { create: false });
-    } finally {
+    } catch (e) {
       key.fill(0);
+      throw e;
     }
     try {
       migrate(db);
@@ -230,11 +239,13 @@ export class Register {
       if (id !== keyFile.workspace_id) {
         throw new VigilError('VAULT_NOT_VIGIL', `The key file beside ${path} belongs to another workspace.`);
       }
+      return new Register(path, db, keyFile.workspace_id, key);
     } catch (e) {
       db.close();
       throw e;
+    } finally {
+      key.fill(0);
     }
-    return new Register(path, db, keyFile.workspace_id);
   }
 
   /** What it takes to unlock a workspace, without unlocking it. */
@@ -249,6 +260,8 @@ export class Register {
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    // The worker's connection first, so this one is the last and its close ends the WAL.
+    this.checkpointer.close();
     try {
       this.db.pragma('optimize');
     } catch {
@@ -490,6 +503,8 @@ export class Register {
       })
       .immediate());
     this.localVersion++;
+    // A page is thousands of WAL frames: copy them into the file beside the next pages' work.
+    this.checkpointer.noteBulkWrite(r.inserted + r.revised + r.unchanged + r.quarantined.length);
     return r;
   }
 

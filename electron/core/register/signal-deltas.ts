@@ -6,7 +6,7 @@
 // revision in force when the finding was signed, also opens a new finding that supersedes it.
 // Only the ingester's revision path calls this: a new signal never pays for it.
 import { SEVERITIES, type Severity } from '../../../shared/domain';
-import { normalizeSignal, type NormalizedSignal } from '../signals/normalize';
+import { normalizeSignal, type SignalForRegister } from '../signals/normalize';
 import type { AuditCursor } from './audit';
 import type { DB } from './database';
 
@@ -51,7 +51,7 @@ export interface SignalDeltaRow {
   created_at: number;
 }
 
-const FIELDS: readonly [string, (n: NormalizedSignal) => unknown][] = [
+const FIELDS: readonly [string, (n: SignalForRegister) => unknown][] = [
   ['timestamp', (n) => n.ts],
   ['severity', (n) => n.severity],
   ['title', (n) => n.title],
@@ -62,7 +62,7 @@ const FIELDS: readonly [string, (n: NormalizedSignal) => unknown][] = [
   ['host', (n) => n.host],
   ['message', (n) => n.message],
   ['triage_state', (n) => n.triageState],
-  ['samples', (n) => n.samples.length],
+  ['samples', (n) => n.sampleCount],
 ];
 
 function setChange(before: readonly string[], after: readonly string[]): SetChange {
@@ -72,7 +72,7 @@ function setChange(before: readonly string[], after: readonly string[]): SetChan
 }
 
 /** The delta between two normalized revisions of one signal. */
-export function signalDelta(prev: NormalizedSignal, next: NormalizedSignal, fromRevision: number, toRevision: number): SignalDelta {
+export function signalDelta(prev: SignalForRegister, next: SignalForRegister, fromRevision: number, toRevision: number): SignalDelta {
   const fields: SignalDelta['fields'] = {};
   for (const [name, get] of FIELDS) {
     const o = get(prev);
@@ -97,7 +97,7 @@ export function signalDelta(prev: NormalizedSignal, next: NormalizedSignal, from
  * did not name, a technique tag it did not carry. A lower severity, entities or tags that went away,
  * or a new message are recorded but do not reopen anything.
  */
-export function materialReasons(baseline: NormalizedSignal, next: NormalizedSignal): MaterialReason[] {
+export function materialReasons(baseline: SignalForRegister, next: SignalForRegister): MaterialReason[] {
   const reasons: MaterialReason[] = [];
   if (SEVERITIES.indexOf(next.severity) > SEVERITIES.indexOf(baseline.severity)) {
     reasons.push({ kind: 'severity_up', old: baseline.severity, new: next.severity });
@@ -115,7 +115,7 @@ export interface RevisionEvent {
   ddId: string;
   prevRevision: number;
   revision: number;
-  next: NormalizedSignal;
+  next: SignalForRegister;
   now: number;
   actor: string;
   cursor: AuditCursor;
@@ -215,7 +215,7 @@ export class SignalDeltaRecorder {
     return this.supersededBy.get(findingId)?.superseded_by ?? null;
   }
 
-  private revision(signalId: number, revision: number): NormalizedSignal {
+  private revision(signalId: number, revision: number): SignalForRegister {
     const r = this.payloadAt.get(signalId, revision);
     // Stored revisions passed validation when they arrived; the payload is their canonical JSON.
     return normalizeSignal(JSON.parse(r!.payload));

@@ -24,6 +24,7 @@ export interface NormalizedSignal {
   techniques: string[];
   triageState: string | null;
   samples: unknown[];
+  sampleCount: number;
   /** canonical JSON of the raw payload, and its sha256 */
   canonical: string;
   contentHash: string;
@@ -39,6 +40,16 @@ function str(v: unknown): string | null {
 }
 
 /** Validate and normalise. Throws VigilError('SIGNAL_INVALID') with the reason. */
+/**
+ * What the register needs of a signal: everything but the sample events themselves, which stay in
+ * the stored payload (canonical). A sync page carries 1,000 of these from the page worker, so they
+ * are kept to strings and flat fields.
+ */
+export type SignalForRegister = Omit<NormalizedSignal, 'samples' | 'canonical'> & {
+  /** as a string, or as its UTF-8 bytes when it crossed from the page worker (packCanonical in page-decode.ts) */
+  canonical: string | Uint8Array;
+};
+
 export function normalizeSignal(raw: unknown): NormalizedSignal {
   const parsed = DatadogSignal.safeParse(raw);
   if (!parsed.success) {
@@ -97,6 +108,7 @@ export function normalizeSignal(raw: unknown): NormalizedSignal {
     techniques,
     triageState: str(triage?.['state']),
     samples: Array.isArray(samplesRaw) ? samplesRaw : [],
+    sampleCount: Array.isArray(samplesRaw) ? samplesRaw.length : 0,
     canonical,
     contentHash: createHash('sha256').update(canonical).digest('hex'),
   };
@@ -111,7 +123,7 @@ function firstLine(message: string): string | null {
 }
 
 /** Plain text for the full-text index: markdown fences and punctuation runs do not matter there. */
-export function searchableText(n: NormalizedSignal): string {
+export function searchableText(n: SignalForRegister): string {
   return [n.message.replace(/%%%/g, ' '), n.tags.join(' '), n.entities.join(' '), n.host ?? '', n.ruleName ?? '', n.ddId].join('\n');
 }
 

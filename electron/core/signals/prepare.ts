@@ -2,14 +2,14 @@
 // register, no I/O), so the sync can run it off the main thread (sources/datadog/page-worker.ts)
 // while the register commits the page before: what it returns is plain data a worker can post.
 import { VigilError } from '../../../shared/errors';
-import { normalizeSignal, type NormalizedSignal } from './normalize';
+import { normalizeSignal, type SignalForRegister } from './normalize';
 
 /** A payload that failed validation, ready for the quarantine table. */
 export interface QuarantinedSignal {
   quarantine: { ddSignalId: string | null; reason: string; payload: string };
 }
 
-export type PreparedSignal = NormalizedSignal | QuarantinedSignal;
+export type PreparedSignal = SignalForRegister | QuarantinedSignal;
 
 export function isQuarantined(p: PreparedSignal): p is QuarantinedSignal {
   return 'quarantine' in p;
@@ -19,7 +19,9 @@ export function isQuarantined(p: PreparedSignal): p is QuarantinedSignal {
 export function prepareSignals(raws: readonly unknown[]): PreparedSignal[] {
   return raws.map((raw) => {
     try {
-      return normalizeSignal(raw);
+      // The sample events stay in the payload (canonical); the register needs only their count.
+      const { samples: _samples, ...forRegister } = normalizeSignal(raw);
+      return forRegister;
     } catch (e) {
       if (e instanceof VigilError) return { quarantine: { ddSignalId: rawId(raw), reason: e.message, payload: safeStringify(raw) } };
       throw e;

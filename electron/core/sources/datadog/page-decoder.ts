@@ -4,10 +4,8 @@
 // main thread waits for it. With the exchange and the decoding in one worker, the next page is
 // fetched and decoded beside the commit. When no worker can be had (it failed to start, or died),
 // the transport does what it always did on the calling thread: slower, never different.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
+import { workerScript } from '../../worker-file';
 import type { WorkerFetch, WorkerReply } from './page-worker';
 
 /** An idle worker is let go after this long; the next search starts another. */
@@ -26,32 +24,12 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
-/** Built (out/main/page-worker.js beside the bundle) or from source under tsx (page-worker.ts). */
-function workerFile(): { url: URL; fromSource: boolean } | null {
-  const here = fileURLToPath(import.meta.url);
-  const fromSource = here.endsWith('.ts');
-  const file = join(dirname(here), fromSource ? 'page-worker.ts' : 'page-worker.js');
-  return existsSync(file) ? { url: pathToFileURL(file), fromSource } : null;
-}
-
 /**
  * A page in flight is a few tens of MB (the body, its parse, the prepared signals); a capped heap
  * makes the worker collect as it goes instead of growing with the length of the sync. Hitting the
  * cap ends the worker, and the calling thread takes over (lost() below).
  */
 const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 };
-
-function workerOptions(fromSource: boolean): WorkerOptions {
-  // From source the worker needs the TypeScript loader this process runs under (tsx).
-  if (!fromSource || process.execArgv.some((a) => a.includes('tsx'))) return { resourceLimits: RESOURCE_LIMITS };
-  let tsx = 'tsx';
-  try {
-    tsx = import.meta.resolve('tsx');
-  } catch {
-    // resolved from the working directory instead
-  }
-  return { execArgv: [...process.execArgv, '--import', tsx], resourceLimits: RESOURCE_LIMITS };
-}
 
 export class PageWorker {
   private worker: Worker | null = null;
@@ -107,11 +85,11 @@ export class PageWorker {
   private ensure(): Worker | null {
     if (this.unavailable) return null;
     if (this.worker) return this.worker;
-    const file = workerFile();
+    const script = workerScript(import.meta.url, 'page-worker', { resourceLimits: RESOURCE_LIMITS });
     let w: Worker;
     try {
-      if (!file) throw new Error('no page worker file');
-      w = new Worker(file.url, workerOptions(file.fromSource));
+      if (!script) throw new Error('no page worker file');
+      w = new Worker(script.url, script.options);
     } catch {
       this.unavailable = true;
       return null;

@@ -6,7 +6,7 @@
 // loop on the main thread; this only reports what happened. No register, no Datadog client here.
 import { parentPort } from 'node:worker_threads';
 import { collectCodes } from './net-codes';
-import { decodeSignalPage, type DecodedPage } from './page-decode';
+import { decodeSignalPage, packCanonical, type DecodedPage } from './page-decode';
 
 export interface WorkerFetch {
   type: 'fetch';
@@ -62,5 +62,9 @@ parentPort?.on('message', (m: WorkerFetch | { type: 'abort'; id: number }) => {
     inflight.get(m.id)?.abort();
     return;
   }
-  void exchange(m).then((reply) => parentPort!.postMessage(reply));
+  void exchange(m).then((reply) => {
+    // A decoded page's payloads travel as one transferred buffer, not as 1,000 copied strings.
+    const transfer = reply.kind === 'response' && reply.decoded?.ok ? [packCanonical(reply.decoded.prepared)] : [];
+    parentPort!.postMessage(reply, transfer);
+  });
 });
