@@ -3,6 +3,7 @@
 // picks, checked by the same standalone verifier `vigil verify` runs). Only public material
 // crosses: digests, key ids, public keys, the verifier's findings.
 import { z } from 'zod';
+import { AnalystHandle } from './custody';
 import { FindingId, QueueFilter } from './domain';
 
 const IsoDate = z.iso.datetime({ offset: true });
@@ -15,6 +16,8 @@ export const EvidenceExportInput = z
     since: IsoDate.optional(),
     until: IsoDate.optional(),
     reason: z.string().trim().min(1, 'say why you export: it goes into the custody record').max(2000),
+    /** sign as a lead enrolled on this workstation, with their passphrase (never stored, never echoed) */
+    as: z.object({ handle: AnalystHandle, passphrase: z.string().min(1).max(1024) }).strict().optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -418,7 +418,7 @@ describe('defence in depth at drain time', () => {
     expect(reg.containment().request(ra)).toMatchObject({ state: 'refused', last_error_code: 'APPROVAL_INVALID' });
     expect(reg.containment().request(rb)).toMatchObject({ state: 'refused', last_error_code: 'SIGNOFF_REQUIRED' });
     expect(reg.containment().request(rc)).toMatchObject({ state: 'refused', last_error_code: 'APPROVAL_INVALID' });
-    expect(reg.containment().request(rc)!.last_error).toMatch(/role_not_permitted.*lee\.chen is a analyst/);
+    expect(reg.containment().request(rc)!.last_error).toMatch(/role_not_permitted.*lee\.chen is an analyst/);
     // A refused run puts the finding back where it was: signed, not containing.
     expect(reg.finding(Number(a.slice(4)))!.row.status).toBe('signed');
   });

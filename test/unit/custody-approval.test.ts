@@ -217,7 +217,7 @@ describe('approval-request files', () => {
 
   it('refuses an analyst approving a critical action, and lets them approve a high one', () => {
     const file = createApprovalRequest(req(), amara);
-    expect(() => approveRequest(file, { handle: 'li.wei', privateKey: li }, { roster, now: NOW })).toThrow(/needs one of: lead, admin; li.wei is a analyst/);
+    expect(() => approveRequest(file, { handle: 'li.wei', privateKey: li }, { roster, now: NOW })).toThrow(/needs one of: lead, admin; li.wei is an analyst/);
     const high = createApprovalRequest(req({ danger: 'high' }), amara);
     const ok = approveRequest(high, { handle: 'li.wei', privateKey: li }, { roster, now: NOW });
     expect(verifyApprovalRequest(ok, roster, { now: NOW })).toMatchObject({ valid: true, approver: 'li.wei' });

@@ -16,6 +16,7 @@ import { canonicalJson } from '../../../shared/canonical-json';
 import { isVigilError, VigilError, type ErrorCode } from '../../../shared/errors';
 import type { Severity } from '../../../shared/severity';
 import {
+  aRole,
   APPROVAL_DEADLINE_MINUTES,
   APPROVER_ROLES,
   approveRequest,
@@ -106,7 +107,7 @@ export class Containment {
     if (!this.reg.roster()) throw new VigilError('ROSTER_MISSING', 'Import the team roster first: only an admin in it may configure containment actions.');
     if (!roster) throw new VigilError('ROSTER_UNTRUSTED', 'The stored team roster no longer verifies; import a roster a lead signed.');
     const me = rosterMember(this.reg, roster);
-    if (me.role !== 'admin') throw new VigilError('ROLE_NOT_PERMITTED', `${me.handle} is a ${me.role}; only an admin may configure containment actions.`);
+    if (me.role !== 'admin') throw new VigilError('ROLE_NOT_PERMITTED', `${me.handle} is ${aRole(me.role)}; only an admin may configure containment actions.`);
     return { handle: me.handle };
   }
 
@@ -349,7 +350,7 @@ export class Containment {
     if (!inRoster) throw new VigilError('ROLE_NOT_PERMITTED', `${handle}'s key on this workstation is not in the team roster; a lead must add it.`);
     const role = findKey(roster, inRoster.key_id)!.analyst.role;
     if (!mayApprove(role, row.danger as Danger)) {
-      throw new VigilError('ROLE_NOT_PERMITTED', `${handle} is a ${role}; a ${row.danger} action needs one of: ${APPROVER_ROLES[row.danger as Danger].join(', ')}.`);
+      throw new VigilError('ROLE_NOT_PERMITTED', `${handle} is ${aRole(role)}; a ${row.danger} action needs one of: ${APPROVER_ROLES[row.danger as Danger].join(', ')}.`);
     }
     const key = await unsealKey(inRoster.sealed_private_key, i.passphrase, { workspaceId: this.reg.workspaceId, handle, keyId: inRoster.key_id });
     let approved;
@@ -429,7 +430,7 @@ export class Containment {
     if (!pre.valid) throw refusal(pre.reason, `The request file does not verify (${pre.part}: ${pre.reason}): ${pre.message}`);
     if (pre.request.requested_by.handle === me.handle) throw new VigilError('SELF_APPROVAL', `You (${me.handle}) asked for this action; a second, different analyst must approve it.`);
     if (!mayApprove(me.role as never, pre.request.danger)) {
-      throw new VigilError('ROLE_NOT_PERMITTED', `${me.handle} is a ${me.role}; a ${pre.request.danger} action needs one of: ${APPROVER_ROLES[pre.request.danger].join(', ')}.`);
+      throw new VigilError('ROLE_NOT_PERMITTED', `${me.handle} is ${aRole(me.role)}; a ${pre.request.danger} action needs one of: ${APPROVER_ROLES[pre.request.danger].join(', ')}.`);
     }
     let approved;
     try {

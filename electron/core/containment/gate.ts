@@ -7,6 +7,7 @@ import type { ActionKind } from '../../../shared/brief';
 import { VigilError } from '../../../shared/errors';
 import { SEVERITIES, type Severity } from '../../../shared/severity';
 import {
+  aRole,
   analystOf,
   APPROVAL_FILE_FORMAT,
   findKey,
@@ -116,7 +117,7 @@ export function checkRequestGate(reg: Register, findingId: number): { roster: Ro
     throw new VigilError('SIGNOFF_REQUIRED', `FND-${findingId} is ${status.replace('_', ' ')}; containment is possible only while it is signed.`);
   }
   const me = rosterMember(reg, roster);
-  if (!mayRequest(me.role as never)) throw new VigilError('ROLE_NOT_PERMITTED', `${me.handle} is a ${me.role}; that role may not ask for containment.`);
+  if (!mayRequest(me.role as never)) throw new VigilError('ROLE_NOT_PERMITTED', `${me.handle} is ${aRole(me.role)}; that role may not ask for containment.`);
   return { roster, signoff, me };
 }
 

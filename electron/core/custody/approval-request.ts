@@ -12,7 +12,7 @@ import { VigilError } from '../../../shared/errors';
 import { Severity } from '../../../shared/severity';
 import { ActionId, approvalPayload, signApproval, verifyApproval, type ApprovalPayload } from './approval';
 import { keyIdFor, publicKeyOf, type PrivateKeyInput } from './keys';
-import { approvalDeadlineMs, APPROVER_ROLES, CLOCK_SKEW_MS, Danger, mayApprove, mayRequest } from './policy';
+import { approvalDeadlineMs, APPROVER_ROLES, aRole, CLOCK_SKEW_MS, Danger, mayApprove, mayRequest } from './policy';
 import { findKey, keyValidAt, type Roster } from './roster';
 import { describeIssues, Handle, IsoTime, KeyId, ms, parseOrThrow, Sha256Hex, toMs, WorkspaceId, type Instant } from './schemas';
 import { openSigned, parseJson, refuse, sha256Hex, signatureSha256, signCanonical, trySignatureSha256, utf8, type Refusal, type SignedRecord } from './signed-record';
@@ -134,7 +134,7 @@ export function approveRequest(file: unknown, approver: Approver, opts: { roster
   if (!mayApprove(holder.analyst.role, req.danger)) {
     throw new VigilError(
       'VALIDATION_FAILED',
-      `A ${req.danger} ${req.action_kind} action needs one of: ${APPROVER_ROLES[req.danger].join(', ')}; ${approver.handle} is a ${holder.analyst.role}.`,
+      `A ${req.danger} ${req.action_kind} action needs one of: ${APPROVER_ROLES[req.danger].join(', ')}; ${approver.handle} is ${aRole(holder.analyst.role)}.`,
     );
   }
   const f = file as ApprovalFile;
@@ -194,7 +194,7 @@ export function verifyApprovalRequest(file: unknown, roster: Roster, opts: Verif
   if (!opened.valid) return at('request', opened);
   const req = opened.payload;
   if (!mayRequest(opened.holder.analyst.role)) {
-    return at('request', refuse('role_not_permitted', `${req.requested_by.handle} is a ${opened.holder.analyst.role}; that role may not request actions.`));
+    return at('request', refuse('role_not_permitted', `${req.requested_by.handle} is ${aRole(opened.holder.analyst.role)}; that role may not request actions.`));
   }
   const window = ms(req.expires_at) - ms(req.requested_at);
   if (window <= 0 || window > approvalDeadlineMs(req.severity)) {

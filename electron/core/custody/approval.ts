@@ -7,7 +7,7 @@ import { canonicalJson } from '../../../shared/canonical-json';
 import { FindingId } from '../../../shared/domain';
 import { VigilError } from '../../../shared/errors';
 import { type PrivateKeyInput } from './keys';
-import { APPROVER_ROLES, Danger, mayApprove } from './policy';
+import { APPROVER_ROLES, aRole, Danger, mayApprove } from './policy';
 import { analystOf, type Roster } from './roster';
 import { Handle, IsoTime, KeyId, ms, parseOrThrow, Sha256Hex, toMs, type Instant } from './schemas';
 import { openSigned, parseJson, refuse, signCanonical, trySignatureSha256, utf8, type Refusal, type SignedRecord } from './signed-record';
@@ -110,7 +110,7 @@ export function verifyApproval(record: unknown, roster: Roster, opts: VerifyAppr
   }
   if (!requester) return refuse('unknown_requester', `The requester ${p.requested_by} is not in the roster.`);
   if (!mayApprove(holder.analyst.role, p.danger)) {
-    return refuse('role_not_permitted', `${holder.analyst.handle} is a ${holder.analyst.role}; a ${p.danger} ${p.action_kind} action needs one of: ${APPROVER_ROLES[p.danger].join(', ')}.`);
+    return refuse('role_not_permitted', `${holder.analyst.handle} is ${aRole(holder.analyst.role)}; a ${p.danger} ${p.action_kind} action needs one of: ${APPROVER_ROLES[p.danger].join(', ')}.`);
   }
   if (ms(p.approved_at) >= ms(p.expires_at)) {
     return refuse('approved_after_expiry', `Approved at ${p.approved_at}, not before the request expired at ${p.expires_at}.`);

@@ -102,3 +102,8 @@ export function needsSecondKey(kind: ActionKind, danger: Danger): boolean {
 export function approvalDeadlineMs(severity: Severity): number {
   return APPROVAL_DEADLINE_MINUTES[severity] * 60_000;
 }
+
+/** "an analyst", "a lead", "an admin": a role as the messages name it. */
+export function aRole(role: string): string {
+  return `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${role}`;
+}

@@ -9,7 +9,7 @@ import { FindingId, FindingStatus } from '../../../shared/domain';
 import { VigilError } from '../../../shared/errors';
 import { Severity } from '../../../shared/severity';
 import { type PrivateKeyInput } from './keys';
-import { maySignOff } from './policy';
+import { aRole, maySignOff } from './policy';
 import { type Roster } from './roster';
 import { Handle, IsoTime, KeyId, parseOrThrow, Sha256Hex, WorkspaceId, type Instant, toMs } from './schemas';
 import { openSigned, parseJson, refuse, signatureSha256, signCanonical, utf8, type Refusal, type SignedRecord } from './signed-record';
@@ -151,7 +151,7 @@ export function verifySignoff(record: unknown, roster: Roster, opts: VerifySigno
   if (!opened.valid) return opened;
   const { payload, holder } = opened;
   if (!maySignOff(holder.analyst.role)) {
-    return refuse('role_not_permitted', `${holder.analyst.handle} is a ${holder.analyst.role}; that role may not sign off.`);
+    return refuse('role_not_permitted', `${holder.analyst.handle} is ${aRole(holder.analyst.role)}; that role may not sign off.`);
   }
 
   const ex = opts.expect ?? {};

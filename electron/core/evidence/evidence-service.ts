@@ -7,6 +7,8 @@ import type { z } from 'zod';
 import type { QueueFilter } from '../../../shared/domain';
 import type { EvidenceExportInput, EvidenceExportResult, EvidenceVerifyInput, EvidenceVerifyResult, ExportProgressEvent } from '../../../shared/evidence';
 import { VigilError } from '../../../shared/errors';
+import { unsealKey } from '../containment/sealed-key';
+import { findKey, type AnalystKey } from '../custody';
 import type { Register } from '../register/register';
 import { exportBundle, selectFindings } from './export';
 import { parseTrustedKeys, verifyBundleAsync } from './verify';
@@ -54,6 +56,8 @@ export class EvidenceService {
     if (ids.length === 0) throw new VigilError('NOT_FOUND', 'No finding matches; nothing to export.');
     if (ids.length > MAX_EXPORT_FINDINGS) throw new VigilError('VALIDATION_FAILED', `${ids.length} findings; one bundle holds at most ${MAX_EXPORT_FINDINGS}.`);
     const name = `vigil-evidence-${ids.length === 1 ? `FND-${ids[0]}` : `${ids.length}-findings`}-${new Date().toISOString().slice(0, 10)}.zip`;
+    // Signing as an enrolled lead: their key is unlocked before the save dialog, so a wrong passphrase costs nothing.
+    const signer = i.as ? await this.leadKey(reg, i.as) : undefined;
     const path = await this.d.pickSavePath('Save the evidence bundle', name, ['zip']);
     const none: EvidenceExportResult = { saved: false, path: null, findings: 0, files: 0, bytes: 0, content_digest: null, exported_by: null };
     if (!path) return none;
@@ -66,11 +70,28 @@ export class EvidenceService {
         onProgress: (p) => this.d.emit(p),
         // The save dialog already asked about replacing an existing file.
         overwrite: true,
+        ...(signer ? { signer } : {}),
       });
       return { saved: true, path: r.path, findings: r.findings, files: r.files, bytes: r.bytes, content_digest: r.content_digest, exported_by: r.exported_by };
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * A lead enrolled on this workstation (Settings → Containment) exports with their own key,
+   * unlocked by their passphrase: the key the roster lists for them, newest first. The exporter
+   * then checks it against the roster like the workstation's own (role lead, key current).
+   */
+  private async leadKey(reg: Register, as: { handle: string; passphrase: string }): Promise<{ handle: string; key: AnalystKey }> {
+    const stored = reg.roster();
+    if (!stored) throw new VigilError('ROSTER_MISSING', 'Import the team roster first: an auditor checks every signature in the bundle against it.');
+    const keys = reg.containment().approverKeysOf(as.handle);
+    if (keys.length === 0) throw new VigilError('KEY_MISSING', `${as.handle} has no key on this workstation; enrol them under Settings → Containment first.`);
+    const listed = keys.find((k) => findKey(stored.roster, k.key_id)?.analyst.handle === as.handle);
+    if (!listed) throw new VigilError('EXPORT_NOT_PERMITTED', `${as.handle}'s key on this workstation is not in the team roster; a lead must add it.`);
+    const key = await unsealKey(listed.sealed_private_key, as.passphrase, { workspaceId: reg.workspaceId, handle: as.handle, keyId: listed.key_id });
+    return { handle: as.handle, key };
   }
 
   async verify(i: z.output<typeof EvidenceVerifyInput>): Promise<EvidenceVerifyResult> {

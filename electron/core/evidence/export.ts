@@ -8,7 +8,7 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { canonicalJson } from '../../../shared/canonical-json';
 import { VigilError } from '../../../shared/errors';
-import { findKey, keyValidAt, mayExport } from '../custody';
+import { aRole, findKey, keyValidAt, mayExport, type AnalystKey } from '../custody';
 import type { Register } from '../register/register';
 import type { ExportFindingData } from '../register/evidence-read';
 import {
@@ -60,6 +60,11 @@ export interface ExportOptions {
   describe?: Record<string, unknown>;
   onProgress?: (p: ExportProgress) => void;
   now?: () => number;
+  /**
+   * Sign as this lead instead of the workstation's analyst: a lead enrolled on this workstation
+   * who unlocked their own key (evidence-service.ts). Checked against the roster the same way.
+   */
+  signer?: { handle: string; key: AnalystKey };
 }
 
 export interface ExportResult {
@@ -91,8 +96,8 @@ export function selectFindings(reg: Register, sel: ExportSelection): number[] {
 }
 
 /** The exporter: the lead's key and roster entry, or a precise refusal. */
-function exporter(reg: Register, now: number) {
-  const me = reg.signingKey();
+function exporter(reg: Register, now: number, as?: { handle: string; key: AnalystKey }) {
+  const me = as ?? reg.signingKey();
   if (!me) throw new VigilError('KEY_MISSING', 'This workstation has no analyst key: only a lead with a key in the roster can export evidence.');
   const stored = reg.roster();
   if (!stored) throw new VigilError('ROSTER_MISSING', 'Import the team roster first: an auditor checks every signature in the bundle against it.');
@@ -102,7 +107,7 @@ function exporter(reg: Register, now: number) {
     throw new VigilError('EXPORT_NOT_PERMITTED', `Key ${me.key.keyId} is not ${me.handle}'s current key in roster version ${stored.version}.`);
   }
   if (!mayExport(holder.analyst.role)) {
-    throw new VigilError('EXPORT_NOT_PERMITTED', `${me.handle} is a ${holder.analyst.role}; only a lead exports evidence bundles.`);
+    throw new VigilError('EXPORT_NOT_PERMITTED', `${me.handle} is ${aRole(holder.analyst.role)}; only a lead exports evidence bundles.`);
   }
   return { me, stored, name: holder.analyst.name };
 }
@@ -196,7 +201,7 @@ export async function buildBundle(reg: Register, ids: readonly number[], opts: E
   const reason = opts.reason.trim();
   if (reason.length === 0) throw new VigilError('REASON_REQUIRED', 'Say why you export this evidence: the reason goes into the custody record.');
   if (reason.length > 2000) throw new VigilError('VALIDATION_FAILED', 'The reason is at most 2,000 characters.');
-  const signer = exporter(reg, started);
+  const signer = exporter(reg, started, opts.signer);
   const reader = reg.evidenceReader();
   const progress = opts.onProgress ?? (() => undefined);
   const total = ids.length;

@@ -35,7 +35,8 @@ interface EvidenceState {
   openExport: (t: ExportTarget) => void;
   closeExport: () => void;
   /** range: ISO dates (YYYY-MM-DD, UTC days; `until` inclusive) for scope 'range' */
-  runExport: (reason: string, range?: { since: string; until: string }) => Promise<void>;
+  /** `as`: sign as a lead enrolled on this workstation, with their passphrase (sent once, never kept) */
+  runExport: (reason: string, range?: { since: string; until: string }, as?: { handle: string; passphrase: string }) => Promise<void>;
   applyProgress: (p: ExportProgress) => void;
   openVerify: () => void;
   closeVerify: () => void;
@@ -58,7 +59,7 @@ export const useEvidenceStore = create<EvidenceState>()((set, get) => ({
   closeExport: () => {
     if (!get().exporting) set({ target: null, result: null, error: null, progress: null });
   },
-  runExport: async (reason, range) => {
+  runExport: async (reason, range, as) => {
     const t = get().target;
     if (!t || get().exporting) return;
     set({ exporting: true, error: null, result: null, progress: null });
@@ -71,7 +72,7 @@ export const useEvidenceStore = create<EvidenceState>()((set, get) => ({
           }
         : {};
     try {
-      const r = await call('evidence.export', { scope: t.scope, ...(t.ids ? { ids: t.ids as never } : {}), ...(t.filter ? { filter: t.filter } : {}), ...window, reason });
+      const r = await call('evidence.export', { scope: t.scope, ...(t.ids ? { ids: t.ids as never } : {}), ...(t.filter ? { filter: t.filter } : {}), ...window, reason, ...(as ? { as } : {}) });
       set({ result: r });
       if (r.saved) notify(`Exported ${r.findings} finding${r.findings === 1 ? '' : 's'} to ${r.path ?? 'the bundle'}.`, 'success');
     } catch (e) {

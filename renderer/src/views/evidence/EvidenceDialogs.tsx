@@ -17,15 +17,44 @@ import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
+import MenuItem from '@mui/material/MenuItem';
 import Typography from '@mui/material/Typography';
 import ArchiveOutlined from '@mui/icons-material/ArchiveOutlined';
 import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { ApproverView } from '../../../../shared/containment';
+import { call } from '../../api/client';
 import { formatCount } from '../../lib/format';
 import { useEvidenceStore } from '../../stores/evidenceStore';
 import { MONO_FONT } from '../../theme';
 
 const PHASE: Record<string, string> = { reading: 'Reading findings', writing: 'Writing the report and archive', signing: 'Signing the manifest', done: 'Done' };
+
+/**
+ * Who signs the manifest. Only a lead exports: the workstation's own key when its analyst is a lead,
+ * otherwise a lead enrolled on this workstation (Settings → Containment) with their passphrase.
+ */
+interface LeadSigners {
+  loaded: boolean;
+  role: string | null;
+  leads: ApproverView[];
+}
+
+function useLeadSigners(open: boolean): LeadSigners {
+  const [state, setState] = useState<LeadSigners>({ loaded: false, role: null, leads: [] });
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    Promise.all([call('custody.status', {}), call('containment.approvers', {})]).then(
+      ([status, approvers]) => live && setState({ loaded: true, role: status.role, leads: approvers.filter((a) => a.role === 'lead') }),
+      () => live && setState({ loaded: true, role: null, leads: [] }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [open]);
+  return state;
+}
 
 function ExportDialog() {
   const target = useEvidenceStore((s) => s.target);
@@ -38,6 +67,12 @@ function ExportDialog() {
   const [reason, setReason] = useState('');
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
+  const { loaded, role, leads } = useLeadSigners(target !== null);
+  const [lead, setLead] = useState('');
+  const [leadPassphrase, setLeadPassphrase] = useState('');
+  const asLead = loaded && role !== 'lead';
+  const signer = asLead ? (lead || leads[0]?.handle || '') : '';
+  const signerOk = loaded && (!asLead || (signer !== '' && leadPassphrase !== ''));
   const isRange = target?.scope === 'range';
   const rangeOk = !isRange || since !== '' || until !== '';
   const done = result?.saved === true;
@@ -71,6 +106,35 @@ function ExportDialog() {
                   disabled={exporting}
                   slotProps={{ inputLabel: { shrink: true }, htmlInput: { 'data-testid': 'export-until' } }}
                 />
+              </Box>
+            )}
+            {asLead && (
+              <Box sx={{ mb: 1.5 }} data-testid="export-as-lead">
+                <Alert severity="info" sx={{ mb: 1 }}>
+                  Only a lead exports evidence bundles, and this workstation’s analyst is {role ? `an ${role}` : 'not in the roster'}.{' '}
+                  {leads.length > 0 ? 'A lead enrolled on this workstation signs with their own key and passphrase.' : 'Enrol a lead under Settings → Containment, or export from a lead’s workstation.'}
+                </Alert>
+                {leads.length > 0 && (
+                  <Box sx={{ display: 'flex', gap: 1.5 }}>
+                    <TextField select size="small" label="Signed by" value={signer} onChange={(e) => setLead(e.target.value)} disabled={exporting} sx={{ minWidth: 180 }} slotProps={{ htmlInput: { 'data-testid': 'export-lead' } }}>
+                      {leads.map((l) => (
+                        <MenuItem key={l.key_id} value={l.handle}>
+                          {l.name} ({l.handle})
+                        </MenuItem>
+                      ))}
+                    </TextField>
+                    <TextField
+                      size="small"
+                      type="password"
+                      label={`${signer}’s passphrase`}
+                      value={leadPassphrase}
+                      onChange={(e) => setLeadPassphrase(e.target.value)}
+                      disabled={exporting}
+                      sx={{ flex: 1 }}
+                      slotProps={{ htmlInput: { 'data-testid': 'export-lead-passphrase', autoComplete: 'off' } }}
+                    />
+                  </Box>
+                )}
               </Box>
             )}
             <TextField
@@ -124,7 +188,14 @@ function ExportDialog() {
           {done ? 'Close' : 'Cancel'}
         </Button>
         {!done && (
-          <Button variant="contained" startIcon={<ArchiveOutlined />} disabled={exporting || reason.trim() === '' || !rangeOk} onClick={() => void run(reason, isRange ? { since, until } : undefined)} data-testid="export-run">
+          <Button variant="contained" startIcon={<ArchiveOutlined />} disabled={exporting || reason.trim() === '' || !rangeOk || !signerOk}
+            onClick={() => {
+              const as = asLead ? { handle: signer, passphrase: leadPassphrase } : undefined;
+              setLeadPassphrase('');
+              void run(reason, isRange ? { since, until } : undefined, as);
+            }}
+            data-testid="export-run"
+          >
             Export…
           </Button>
         )}
