@@ -65,6 +65,8 @@ export const contract = {
   'settings.saveSplunk': { input: SaveSplunkInput, output: SourcesSettings },
   'connection.test': { input: z.object({ source: z.enum(['datadog', 'splunk']) }).strict(), output: ConnectionReport },
   'sync.start': { input: Empty, output: SyncStatus },
+  /** read the last `days` days again (default: the workspace's re-check window) */
+  'sync.recheck': { input: z.object({ days: z.number().int().min(1).max(30).optional() }).strict(), output: SyncStatus },
   'sync.cancel': { input: Empty, output: SyncStatus },
   'sync.status': { input: Empty, output: SyncStatus },
   'outbox.status': { input: Empty, output: OutboxStatus },

@@ -274,6 +274,8 @@ export const DatadogSettings = z.object({
   caseTypeId: z.string().nullable(),
   pageSize: z.number().int(),
   autoSyncMinutes: z.number().int(),
+  /** days read again once a day, for signals changed in Datadog after they fired; 0 = off */
+  recheckDays: z.number().int(),
   hasApiKey: z.boolean(),
   hasAppKey: z.boolean(),
 });
@@ -326,6 +328,7 @@ export const SaveDatadogInput = z
     caseTypeId: z.string().trim().max(100).nullable().optional(),
     pageSize: z.number().int().min(1).max(1000).optional(),
     autoSyncMinutes: z.number().int().min(0).max(1440).optional(),
+    recheckDays: z.number().int().min(0).max(30).optional(),
   })
   .strict();
 export type SaveDatadogInput = z.infer<typeof SaveDatadogInput>;
@@ -346,6 +349,8 @@ export type ConnectionReport = z.infer<typeof ConnectionReport>;
 
 export const SyncStatus = z.object({
   running: z.boolean(),
+  /** incremental: new signals since the high-water mark; recheck: a past window read again */
+  mode: z.enum(['incremental', 'recheck']),
   phase: z.enum(['idle', 'fetching', 'waiting', 'done', 'failed', 'cancelled']),
   pages: z.number().int(),
   signals: z.number().int(),
@@ -354,8 +359,12 @@ export const SyncStatus = z.object({
   quarantined: z.number().int(),
   waits: z.number().int(),
   resumable: z.boolean(),
+  recheckResumable: z.boolean(),
   lastSyncAt: z.string().nullable(),
   highWater: z.string().nullable(),
+  lastRecheckAt: z.string().nullable(),
+  /** start of the last (or interrupted) re-check window */
+  recheckFrom: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;

@@ -31,10 +31,14 @@ Usage:
               [--tactic TA…] [--technique T…] [--search TEXT] [--sort FIELD[:asc|desc]]
               [--limit N] [--offset N] [--json]
                                                print a page of the findings queue
-  vigil sync  --workspace FILE [--datadog-url URL] [--page-size N] [--query Q] [--json]
+  vigil sync  --workspace FILE [--datadog-url URL] [--page-size N] [--query Q]
+              [--recheck-days N] [--json]
                                                pull new and changed Datadog signals (resumes an
                                                interrupted sync); keys from DD_API_KEY, DD_APP_KEY,
-                                               DD_SITE or the workspace's saved connection
+                                               DD_SITE or the workspace's saved connection;
+                                               --recheck-days re-reads the last N days (1–30) for
+                                               signals changed after they fired, without moving
+                                               the sync's high-water mark
   vigil draft --workspace FILE [--finding ID …] [--offline] [--force] [--prompt VERSION] [--json]
                                                draft briefs for the given findings (default: every
                                                new finding) with the LLM (OPENAI_BASE_URL,
@@ -140,6 +144,7 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         compare: { type: 'string' },
         set: { type: 'string' },
         'page-size': { type: 'string' },
+        'recheck-days': { type: 'string' },
         query: { type: 'string' },
         out: { type: 'string' },
         since: { type: 'string' },
@@ -236,11 +241,14 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         const path = requireWorkspace(v.workspace);
         const pageSize = intOpt(v['page-size'], 'page-size');
         if (pageSize !== undefined && (pageSize < 1 || pageSize > 1000)) throw new UsageError('--page-size must be between 1 and 1000');
+        const recheckDays = intOpt(v['recheck-days'], 'recheck-days');
+        if (recheckDays !== undefined && (recheckDays < 1 || recheckDays > 30)) throw new UsageError('--recheck-days must be between 1 and 30');
         const reg = await Register.open(path, { passphrase: await readPassphrase() });
         try {
           const code = await runSync(reg, {
             baseUrl: v['datadog-url'],
             pageSize,
+            recheckDays,
             query: v.query,
             json: v.json ?? false,
             out,
@@ -395,7 +403,7 @@ function collectNew(reg: Register): number[] {
 
 async function runSync(
   reg: Register,
-  o: { baseUrl: string | undefined; pageSize: number | undefined; query: string | undefined; json: boolean; out: Out },
+  o: { baseUrl: string | undefined; pageSize: number | undefined; recheckDays: number | undefined; query: string | undefined; json: boolean; out: Out },
 ): Promise<number> {
   const env = process.env;
   const apiKey = env['DD_API_KEY'] || reg.secret('datadog.api_key');
@@ -421,11 +429,12 @@ async function runSync(
   sync = new SignalSync(reg, client, {
     query: o.query ?? reg.setting('datadog.query') ?? 'security:attack',
     pageSize: o.pageSize ?? Number(reg.setting('datadog.page_size') ?? 1000),
-    actor: 'cli:sync',
+    actor: o.recheckDays !== undefined ? 'cli:recheck' : 'cli:sync',
+    ...(o.recheckDays !== undefined ? { recheck: { from: started - o.recheckDays * 86_400_000, to: started } } : {}),
     tacticFor: (t) => catalog.technique(t)?.tactics[0] ?? null,
     requestContext: reg.setting('splunk.url') !== null,
     onProgress: (p) => {
-      if (!o.json) process.stderr.write(`\rsync: ${p.pages} pages, ${p.signals} signals (${p.inserted} new, ${p.revised} changed, ${p.quarantined} quarantined)${p.resumed ? ' [resumed]' : ''}   `);
+      if (!o.json) process.stderr.write(`\r${o.recheckDays !== undefined ? 're-check' : 'sync'}: ${p.pages} pages, ${p.signals} signals (${p.inserted} new, ${p.revised} changed, ${p.quarantined} quarantined)${p.resumed ? ' [resumed]' : ''}   `);
     },
   });
   const p = await sync.run();
@@ -434,7 +443,7 @@ async function runSync(
   else {
     process.stderr.write('\n');
     o.out.log(
-      `Synced ${p.signals} signals in ${p.pages} pages (${secs.toFixed(1)} s): ${p.inserted} new findings, ${p.revised} revised, ${p.unchanged} unchanged, ${p.quarantined} quarantined${p.waits ? `, ${p.waits} waits` : ''}.`,
+      `${o.recheckDays !== undefined ? 'Re-checked' : 'Synced'} ${p.signals} signals in ${p.pages} pages (${secs.toFixed(1)} s): ${p.inserted} new findings, ${p.revised} revised, ${p.unchanged} unchanged, ${p.quarantined} quarantined${p.waits ? `, ${p.waits} waits` : ''}.`,
     );
   }
   return 0;

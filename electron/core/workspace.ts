@@ -689,6 +689,7 @@ export class Workspace {
         this.catalog.search(i.query, i.limit).map((t) => ({ id: t.id, name: t.name, tactics: [...t.tactics], is_subtechnique: t.is_subtechnique })),
       'connection.test': (i) => this.sources().testConnection(i.source),
       'sync.start': () => this.sources().startSync(),
+      'sync.recheck': (i) => this.sources().startRecheck(i.days),
       'sync.cancel': () => this.sources().cancelSync(),
       'sync.status': () => this.sources().syncStatus(),
       'outbox.status': () => this.sources().outboxStatus(),

@@ -39,6 +39,7 @@ const CHANNEL_NAMES = [
   'settings.saveSplunk',
   'connection.test',
   'sync.start',
+  'sync.recheck',
   'sync.cancel',
   'sync.status',
   'outbox.status',

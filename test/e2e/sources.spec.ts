@@ -348,6 +348,46 @@ test('Cancel stops a sync between pages; Resume sync finishes it', async ({ page
   expect(watch.problems).toEqual([]);
 });
 
+test('Re-check picks up a signal triaged in Datadog days after it fired, which Sync cannot see', async ({ page, harness }) => {
+  const watch = watchPage(page);
+  const { dd } = fakes(harness);
+  await openApp(page);
+  const total = SIGNALS + 2 * PAGE_SIZE;
+  await expect(page.getByTestId('queue-count')).toHaveText(`${total} findings`);
+  // A colleague archives a three-day-old signal in Datadog.
+  const age = (x: { attributes: { timestamp: unknown } }) => Date.now() - Date.parse(String(x.attributes.timestamp));
+  const old = dd.state.signals.find((x) => age(x) > 3 * 86_400_000 && age(x) < 6 * 86_400_000)!;
+  dd.updateSignal(old.id, (x) => {
+    const wf = (x.attributes as unknown as { attributes: { workflow: { triage: Record<string, unknown> } } }).attributes.workflow;
+    wf.triage = { ...wf.triage, state: 'archived', archiveReason: 'false_positive' };
+  });
+  const notice = page.getByTestId('notice');
+  await page.getByTestId('sync-button').click();
+  await expect(notice).toContainText(/^Synced \d+ signals?: 0 new findings$/);
+  await notice.getByRole('button', { name: 'Close' }).click();
+
+  const recheck = page.getByTestId('recheck-button');
+  await recheck.hover();
+  await expect(page.getByRole('tooltip')).toContainText('Not re-checked yet');
+  await recheck.click();
+  // The re-check window (7 days) holds fewer signals than the queue (10 days). Revised: the archived
+  // one, and any signal whose triage Vigil's own outbox changed in Datadog earlier in this file.
+  await expect(notice).toContainText(/^Re-checked \d+ signals: 0 new findings, [1-9]\d* revised$/);
+  const db = harness.workspace.reg().unsafeHandle();
+  const row = db
+    .prepare('SELECT s.triage_state AS state, count(r.id) AS revisions FROM signals s JOIN signal_revisions r ON r.signal_id = s.id WHERE s.dd_signal_id = ? GROUP BY s.id')
+    .get(old.id) as { state: string; revisions: number };
+  expect(row).toEqual({ state: 'archived', revisions: 2 });
+  await page.mouse.move(700, 500);
+  await expect(page.getByRole('tooltip')).toHaveCount(0);
+  await recheck.hover();
+  await expect(page.getByRole('tooltip')).toContainText(/Last re-check: \d{4}-\d{2}-\d{2} \d{2}:\d{2}Z/);
+  await expect(page.getByTestId('queue-count')).toHaveText(`${total} findings`);
+  const revisions = dd.requestsTo('POST /api/v2/security_monitoring/signals/search').at(-1)!.body as { filter?: { from?: string } };
+  expect(Date.now() - Date.parse(String(revisions.filter?.from))).toBeGreaterThanOrEqual(7 * 86_400_000 - 60_000);
+  expect(watch.problems).toEqual([]);
+});
+
 test('a failed Splunk run shows its message and code on the finding, and Retry runs it again', async ({ page, harness }) => {
   const watch = watchPage(page);
   void fakes(harness);

@@ -50,6 +50,21 @@ describe('vigil sync', () => {
     expect(JSON.parse(again.out)).toMatchObject({ phase: 'done', inserted: 0 });
   });
 
+  it('--recheck-days re-reads a past window and picks up a signal updated after it fired', async () => {
+    const env = { DD_API_KEY: FAKE_API_KEY, DD_APP_KEY: FAKE_APP_KEY, DD_SITE: 'datadoghq.eu' };
+    expect((await vigil(['sync', '--workspace', ws, '--datadog-url', dd.url], env)).code).toBe(0);
+    const old = dd.state.signals.find((x) => Date.now() - Date.parse(String(x.attributes.timestamp)) > 2 * 86_400_000)!;
+    dd.updateSignal(old.id, { tags: [...(old.attributes.tags ?? []), 'team:payments'] });
+    const inc = await vigil(['sync', '--workspace', ws, '--datadog-url', dd.url, '--json'], env);
+    expect(JSON.parse(inc.out)).toMatchObject({ phase: 'done', revised: 0 });
+    const re = await vigil(['sync', '--workspace', ws, '--datadog-url', dd.url, '--recheck-days', '5'], env);
+    expect(re.code, re.err).toBe(0);
+    expect(re.out).toMatch(/Re-checked 250 signals in 2 pages .*0 new findings, 1 revised, 249 unchanged/);
+    const bad = await vigil(['sync', '--workspace', ws, '--recheck-days', '45'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--recheck-days must be between 1 and 30/);
+  }, 90_000);
+
   it('says what is missing without keys, and what is wrong with a bad key', async () => {
     const none = await vigil(['sync', '--workspace', ws, '--datadog-url', dd.url], { DD_API_KEY: '', DD_APP_KEY: '' });
     expect(none.code).toBe(1);

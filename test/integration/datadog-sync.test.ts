@@ -104,6 +104,54 @@ describe('signal sync', () => {
     expect(count('SELECT count(*) AS n FROM findings')).toBe(500);
   });
 
+  it('a signal triaged in Datadog long after it fired: the incremental sync cannot see it, the re-check revises it and leaves the high-water mark alone', async () => {
+    const seed = signals(300);
+    dd = await startFakeDatadog({ signals: seed });
+    await new SignalSync(reg, client(), { query: '*', pageSize: 100, actor: 'sync' }).run();
+    const oldest = [...seed].sort((a, b) => Date.parse(String(a.attributes.timestamp)) - Date.parse(String(b.attributes.timestamp)))[0]!;
+    expect(Date.now() - Date.parse(String(oldest.attributes.timestamp))).toBeGreaterThan(24 * 3600_000);
+    // Another analyst archives it in Datadog, through the same API Vigil writes with.
+    await client().setSignalState(oldest.id, 'archived', 'false_positive', 'benign scanner');
+    const revisionsOf = () => (reg.unsafeHandle().prepare('SELECT count(*) AS n FROM signal_revisions r JOIN signals s ON s.id = r.signal_id WHERE s.dd_signal_id = ?').get(oldest.id) as { n: number }).n;
+
+    const incremental = await new SignalSync(reg, client(), { query: '*', pageSize: 100, actor: 'sync' }).run();
+    expect(incremental).toMatchObject({ inserted: 0, revised: 0 });
+    expect(revisionsOf()).toBe(1);
+    const mark = reg.syncState('datadog').highWater;
+
+    const now = Date.now();
+    const re = await new SignalSync(reg, client(), { query: '*', pageSize: 100, actor: 'recheck', recheck: { from: now - 30 * 24 * 3600_000, to: now } }).run();
+    expect(re).toMatchObject({ phase: 'done', inserted: 0, revised: 1, unchanged: 299, signals: 300 });
+    expect(revisionsOf()).toBe(2);
+    const triage = reg.unsafeHandle().prepare('SELECT triage_state FROM signals WHERE dd_signal_id = ?').get(oldest.id) as { triage_state: string };
+    expect(triage.triage_state).toBe('archived');
+    // The incremental sync's window is untouched; the re-check keeps its own state.
+    expect(reg.syncState('datadog').highWater).toBe(mark);
+    expect(reg.syncState('datadog:recheck')).toMatchObject({ status: 'idle', cursor: null, windowFrom: now - 30 * 24 * 3600_000, windowTo: now });
+    expect(count('SELECT count(*) AS n FROM findings')).toBe(300);
+    expect(reg.verifyAudit().ok).toBe(true);
+  });
+
+  it('an interrupted re-check resumes its own window from the page that did not land', async () => {
+    dd = await startFakeDatadog({ signals: signals(400) });
+    await new SignalSync(reg, client(), { query: '*', pageSize: 100, actor: 'sync' }).run();
+    const now = Date.now();
+    const window = { from: now - 30 * 24 * 3600_000, to: now };
+    let calls = 0;
+    dd.faults.next((req) => req.method === 'POST' && req.path.endsWith('/signals/search') && ++calls >= 3, { kind: 'status', status: 500 }, 20);
+    await expect(new SignalSync(reg, client({ maxRetries: 2 }), { query: '*', pageSize: 100, actor: 'recheck', recheck: window }).run()).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
+    const mid = reg.syncState('datadog:recheck');
+    expect(mid).toMatchObject({ status: 'failed', pages: 2, windowFrom: window.from, windowTo: window.to });
+    expect(mid.cursor).not.toBeNull();
+    expect(reg.syncState('datadog')).toMatchObject({ status: 'idle', cursor: null });
+    dd.faults.clear();
+    // Asked later for a shorter window, the interrupted one finishes first.
+    const r = await new SignalSync(reg, client(), { query: '*', pageSize: 100, actor: 'recheck', recheck: { from: Date.now() - 86_400_000, to: Date.now() } }).run();
+    expect(r).toMatchObject({ resumed: true, phase: 'done', pages: 5, inserted: 0 });
+    expect(reg.syncState('datadog:recheck')).toMatchObject({ status: 'idle', cursor: null, windowFrom: window.from });
+    await expect(new SignalSync(reg, client(), { query: '*', actor: 'recheck', recheck: { from: now, to: now - 1 } }).run()).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('a sync killed with SIGKILL mid-run resumes; every signal is present exactly once', async () => {
     dd = await startFakeDatadog({ signals: signals(1_200) });
     dd.faults.always('POST /api/v2/security_monitoring/signals/search', { kind: 'delay', ms: 150, phase: 'headers' });

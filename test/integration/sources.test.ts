@@ -143,6 +143,46 @@ describe('sources in a workspace', () => {
     expect(found!.history.some((x) => x.action === 'evidence.added')).toBe(true);
   });
 
+  it('re-checks the workspace window for signals changed in Datadog after they fired, with its own status', async () => {
+    await connect();
+    const saved = await call<SourcesSettings>('settings.saveDatadog', { site: 'datadoghq.eu', baseUrl: dd.url, recheckDays: 12 });
+    expect(saved.datadog.recheckDays).toBe(12);
+    await call('sync.start');
+    await ws.sources().whenSynced();
+    const before = await call<{ highWater: string; lastRecheckAt: string | null; mode: string }>('sync.status');
+    expect(before).toMatchObject({ mode: 'incremental', lastRecheckAt: null });
+    // Up to date and never re-checked: the minute timer would start the re-check now.
+    await ws.sources().syncIfDue();
+    expect(ws.sources().syncStatus()).toMatchObject({ running: true, mode: 'recheck' });
+    await ws.sources().whenSynced();
+    expect(ws.sources().syncStatus()).toMatchObject({ mode: 'recheck', phase: 'done', revised: 0, inserted: 0 });
+    const old = dd.state.signals.find((x) => Date.now() - Date.parse(String(x.attributes.timestamp)) > 2 * 86_400_000)!;
+    dd.updateSignal(old.id, (x) => {
+      const wf = (x.attributes as unknown as { attributes: { workflow: { triage: Record<string, unknown> } } }).attributes.workflow;
+      wf.triage = { ...wf.triage, state: 'under_review', assignee: { id: '00000000-0000-0000-0000-000000000042', name: 'Nadia Haddad' } };
+    });
+    await call('sync.start');
+    await ws.sources().whenSynced();
+    const mark = await call<{ highWater: string }>('sync.status');
+    expect(mark).toMatchObject({ mode: 'incremental', revised: 0 });
+
+    const started = await call<{ running: boolean; mode: string }>('sync.recheck');
+    expect(started).toMatchObject({ running: true, mode: 'recheck' });
+    await ws.sources().whenSynced();
+    const after = await call<{ mode: string; phase: string; revised: number; inserted: number; signals: number; highWater: string; lastRecheckAt: string | null; recheckFrom: string | null }>('sync.status');
+    expect(after).toMatchObject({ mode: 'recheck', phase: 'done', revised: 1, inserted: 0, signals: 120, recheckResumable: false });
+    expect(after.highWater).toBe(mark.highWater);
+    expect(Date.now() - Date.parse(after.recheckFrom!)).toBeGreaterThanOrEqual(12 * 86_400_000);
+    expect(after.lastRecheckAt).not.toBeNull();
+    const revs = ws.reg().unsafeHandle().prepare('SELECT count(*) AS n FROM signal_revisions r JOIN signals s ON s.id = r.signal_id WHERE s.dd_signal_id = ?').get(old.id) as { n: number };
+    expect(revs.n).toBe(2);
+    // The minute timer starts the next re-check only a day after this one.
+    await ws.sources().syncIfDue();
+    expect(ws.sources().syncStatus().running).toBe(false);
+    await expect(call('sync.recheck', { days: 31 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(call('settings.saveDatadog', { site: 'datadoghq.eu', recheckDays: -1 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('a Splunk failure is shown on the finding, nothing crashes, and a retry works', async () => {
     await connect();
     await call('settings.saveSplunk', { url: sp.url, savedSearch: 'No such search' });

@@ -18,7 +18,7 @@ import type { Register } from '../register/register';
 import { drainOutbox, OFFLINE_CODES } from '../outbox/drainer';
 import { createDatadogClient, type DatadogClient } from './datadog/client';
 import { normalizeDatadogSite } from './datadog/site';
-import { DATADOG_SOURCE, SignalSync, type SyncProgress } from './datadog/signal-sync';
+import { DATADOG_RECHECK_SOURCE, DATADOG_SOURCE, SignalSync, type SyncProgress } from './datadog/signal-sync';
 import { createSplunkClient, type SplunkClient } from './splunk/client';
 import { fetchContext } from './splunk/context';
 
@@ -30,6 +30,7 @@ const K = {
   caseTypeId: 'datadog.case_type_id',
   pageSize: 'datadog.page_size',
   autoSync: 'datadog.auto_sync_minutes',
+  recheckDays: 'datadog.recheck_days',
   apiKey: 'datadog.api_key',
   appKey: 'datadog.app_key',
   splunkUrl: 'splunk.url',
@@ -39,9 +40,14 @@ const K = {
 } as const;
 
 export const DEFAULT_QUERY = 'security:attack';
+type SyncMode = SyncStatus['mode'];
 const PROBE_MS = 15_000;
 const DRAIN_MS = 10_000;
 const CONTEXT_CONCURRENCY = 2;
+/** the daily re-check reads this far back unless the workspace says otherwise (0 turns it off) */
+export const DEFAULT_RECHECK_DAYS = 7;
+const RECHECK_EVERY_MS = 24 * 3600_000;
+const DAY_MS = 24 * 3600_000;
 
 export interface SourcesOptions {
   actor: string;
@@ -55,7 +61,8 @@ export interface SourcesOptions {
 
 export class Sources {
   private connectivity: Connectivity;
-  private sync: { run: SignalSync; abort: AbortController; done: Promise<unknown> } | null = null;
+  private sync: { run: SignalSync; abort: AbortController; done: Promise<unknown>; mode: SyncMode } | null = null;
+  private lastMode: SyncMode = 'incremental';
   private lastProgress: SyncProgress | null = null;
   private draining: Promise<unknown> | null = null;
   private contextRunning = 0;
@@ -76,7 +83,7 @@ export class Sources {
       };
       every(DRAIN_MS, () => void this.kick());
       every(PROBE_MS, () => void this.probe());
-      every(60_000, () => void this.autoSync());
+      every(60_000, () => void this.syncIfDue());
     }
   }
 
@@ -104,6 +111,7 @@ export class Sources {
       caseTypeId: this.s(K.caseTypeId),
       pageSize: Number(this.s(K.pageSize) ?? 1000),
       autoSyncMinutes: Number(this.s(K.autoSync) ?? 5),
+      recheckDays: Number(this.s(K.recheckDays) ?? DEFAULT_RECHECK_DAYS),
       hasApiKey: this.reg.secret(K.apiKey) !== null,
       hasAppKey: this.reg.secret(K.appKey) !== null,
     };
@@ -127,6 +135,7 @@ export class Sources {
       this.setOrClear(K.caseTypeId, i.caseTypeId, actor);
       if (i.pageSize !== undefined) this.reg.setSetting(K.pageSize, String(i.pageSize), actor);
       if (i.autoSyncMinutes !== undefined) this.reg.setSetting(K.autoSync, String(i.autoSyncMinutes), actor);
+      if (i.recheckDays !== undefined) this.reg.setSetting(K.recheckDays, String(i.recheckDays), actor);
       if (i.apiKey !== undefined) this.reg.setSecret(K.apiKey, i.apiKey, actor);
       if (i.appKey !== undefined) this.reg.setSecret(K.appKey, i.appKey, actor);
     });
@@ -209,6 +218,7 @@ export class Sources {
       // Back online: writes that waited leave, an interrupted sync resumes.
       void this.kick(true);
       if (this.reg.syncState(DATADOG_SOURCE).cursor !== null) void this.startSync().catch(() => undefined);
+      else if (this.reg.syncState(DATADOG_RECHECK_SOURCE).cursor !== null) void this.startRecheck().catch(() => undefined);
       void this.runPendingContext();
     }
   }
@@ -231,35 +241,60 @@ export class Sources {
   // -------------------------------------------------------------------------------- sync
 
   syncStatus(): SyncStatus {
+    const mode = this.sync?.mode ?? this.lastMode;
     const st = this.reg.syncState(DATADOG_SOURCE);
+    const re = this.reg.syncState(DATADOG_RECHECK_SOURCE);
+    const cur = mode === 'recheck' ? re : st;
     const p = this.lastProgress;
+    const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
     return {
       running: this.sync !== null,
+      mode,
       phase: p ? p.phase : 'idle',
-      pages: p?.pages ?? st.pages,
-      signals: p?.signals ?? st.signals,
+      pages: p?.pages ?? cur.pages,
+      signals: p?.signals ?? cur.signals,
       inserted: p?.inserted ?? 0,
       revised: p?.revised ?? 0,
       quarantined: p?.quarantined ?? 0,
       waits: p?.waits ?? 0,
       resumable: st.cursor !== null,
-      lastSyncAt: st.finishedAt ? new Date(st.finishedAt).toISOString() : null,
-      highWater: st.highWater ? new Date(st.highWater).toISOString() : null,
-      error: st.status === 'failed' && st.lastErrorCode ? { code: st.lastErrorCode, message: st.lastError ?? '' } : p?.error ?? null,
+      recheckResumable: re.cursor !== null,
+      lastSyncAt: iso(st.finishedAt),
+      highWater: iso(st.highWater),
+      lastRecheckAt: iso(re.finishedAt),
+      recheckFrom: re.windowFrom !== null && (re.cursor !== null || re.finishedAt !== null) ? iso(re.windowFrom) : null,
+      error: cur.status === 'failed' && cur.lastErrorCode ? { code: cur.lastErrorCode, message: cur.lastError ?? '' } : p?.error ?? null,
     };
   }
 
-  /** Start a sync in the background (or return the running one's status). */
+  /** Start the incremental sync in the background (or return the running one's status). */
   async startSync(): Promise<SyncStatus> {
+    return this.launch('incremental');
+  }
+
+  /**
+   * Re-read the last `days` days of signals (default: the workspace's re-check window), so signals
+   * changed in Datadog after they fired (triage, assignee, incidents, late updates) get their new
+   * revision. An interrupted re-check resumes where it stopped, whatever `days` says.
+   */
+  async startRecheck(days?: number): Promise<SyncStatus> {
+    const d = days ?? this.settings().datadog.recheckDays;
+    if (!Number.isInteger(d) || d < 1 || d > 30) throw new VigilError('VALIDATION_FAILED', 'A re-check reads back 1 to 30 days.');
+    return this.launch('recheck', d);
+  }
+
+  private async launch(mode: SyncMode, days = 0): Promise<SyncStatus> {
     if (this.sync) return this.syncStatus();
     const settings = this.settings().datadog;
     let run: SignalSync | null = null;
     const client = this.datadog((ms) => run?.noteWait(ms));
     const abort = new AbortController();
+    const now = Date.now();
     run = new SignalSync(this.reg, client, {
       query: settings.query,
       pageSize: settings.pageSize,
-      actor: 'system:datadog-sync',
+      actor: mode === 'recheck' ? 'system:datadog-recheck' : 'system:datadog-sync',
+      ...(mode === 'recheck' ? { recheck: { from: now - days * DAY_MS, to: now } } : {}),
       ...(this.opts.tacticFor ? { tacticFor: this.opts.tacticFor } : {}),
       requestContext: this.splunkConfigured(),
       signal: AbortSignal.any([abort.signal, this.abort.signal]),
@@ -280,7 +315,8 @@ export class Sources {
         this.sync = null;
         if (!this.disposed) this.opts.emit({ type: 'sync', status: this.syncStatus() });
       });
-    this.sync = { run, abort, done };
+    this.sync = { run, abort, done, mode };
+    this.lastMode = mode;
     this.lastProgress = { ...run.progress };
     this.opts.emit({ type: 'sync', status: this.syncStatus() });
     return this.syncStatus();
@@ -296,12 +332,22 @@ export class Sources {
     return this.syncStatus();
   }
 
-  private async autoSync(): Promise<void> {
+  /** The minute timer: the incremental sync when due, else the daily re-check when due. */
+  async syncIfDue(): Promise<void> {
     const minutes = this.settings().datadog.autoSyncMinutes;
     if (minutes <= 0 || this.sync || this.connectivity !== 'online' || !this.datadogConfigured()) return;
     const st = this.reg.syncState(DATADOG_SOURCE);
     const last = st.finishedAt ?? 0;
-    if (st.cursor !== null || Date.now() - last >= minutes * 60_000) await this.startSync().catch(() => undefined);
+    if (st.cursor !== null || Date.now() - last >= minutes * 60_000) {
+      await this.startSync().catch(() => undefined);
+      return;
+    }
+    // Once a day, after an up-to-date sync, read the re-check window again (or finish one).
+    const days = this.settings().datadog.recheckDays;
+    const re = this.reg.syncState(DATADOG_RECHECK_SOURCE);
+    if (days > 0 && st.highWater !== null && (re.cursor !== null || Date.now() - (re.finishedAt ?? 0) >= RECHECK_EVERY_MS)) {
+      await this.startRecheck().catch(() => undefined);
+    }
   }
 
   // -------------------------------------------------------------------------------- outbox

@@ -15,7 +15,7 @@ import SyncOutlined from '@mui/icons-material/SyncOutlined';
 import SyncProblemOutlined from '@mui/icons-material/SyncProblemOutlined';
 import { useEffect, type ReactNode } from 'react';
 import type { SyncStatus } from '../../../shared/domain';
-import { formatCount } from '../lib/format';
+import { formatCount, formatTime } from '../lib/format';
 import { isTypingTarget } from '../lib/isTypingTarget';
 import { useAppStore, type AppView } from '../stores/appStore';
 import { draftProgressText, useDraftStore } from '../stores/draftStore';
@@ -29,8 +29,17 @@ const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 
 
 /** "page 3 · 2,400 signals · 112 new" (the page being fetched), or the rate-limit wait. */
 export function syncProgressText(s: SyncStatus): string {
-  if (s.phase === 'waiting') return `waiting (rate limited) · page ${formatCount(s.pages + 1)} · ${plural(s.signals, 'signal')}`;
-  return `page ${formatCount(s.pages + 1)} · ${plural(s.signals, 'signal')} · ${formatCount(s.inserted)} new`;
+  const what = s.mode === 'recheck' ? 're-check · ' : '';
+  if (s.phase === 'waiting') return `${what}waiting (rate limited) · page ${formatCount(s.pages + 1)} · ${plural(s.signals, 'signal')}`;
+  const changed = s.mode === 'recheck' ? ` · ${formatCount(s.revised)} changed` : '';
+  return `${what}page ${formatCount(s.pages + 1)} · ${plural(s.signals, 'signal')} · ${formatCount(s.inserted)} new${changed}`;
+}
+
+/** The re-check button's tooltip: what it does, how far back, when it last ran. */
+function recheckHint(s: SyncStatus | null): string {
+  if (s?.recheckResumable) return 'Continue the interrupted re-check from where it stopped';
+  const last = s?.lastRecheckAt ? ` Last re-check: ${formatTime(s.lastRecheckAt)}.` : ' Not re-checked yet.';
+  return `Read the re-check window again (Settings → Datadog, 7 days by default) to pick up signals triaged or updated in Datadog after they fired. Runs by itself once a day.${last}`;
 }
 
 function useGoKeys(show: (v: AppView) => void) {
@@ -60,6 +69,7 @@ function SyncControl() {
   const status = useSyncStore((s) => s.status);
   const busy = useSyncStore((s) => s.busy);
   const start = useSyncStore((s) => s.start);
+  const recheck = useSyncStore((s) => s.recheck);
   const cancel = useSyncStore((s) => s.cancel);
   const connectivity = useAppStore((s) => s.info?.connectivity ?? null);
   const show = useAppStore((s) => s.show);
@@ -101,6 +111,11 @@ function SyncControl() {
       <Tooltip title={resumable ? 'Continue the interrupted sync from where it stopped' : 'Fetch new and changed signals from Datadog'}>
         <Button variant="contained" startIcon={<SyncOutlined />} onClick={() => void start()} disabled={busy !== null} data-testid="sync-button">
           {resumable ? 'Resume sync' : 'Sync'}
+        </Button>
+      </Tooltip>
+      <Tooltip title={recheckHint(status)}>
+        <Button variant="outlined" color="inherit" onClick={() => void recheck()} disabled={busy !== null} data-testid="recheck-button">
+          {status?.recheckResumable ? 'Resume re-check' : 'Re-check'}
         </Button>
       </Tooltip>
     </Box>

@@ -11,10 +11,12 @@ import { scheduleQueueRefresh } from './queueStore';
 
 interface SyncState {
   status: SyncStatus | null;
-  /** sync.start or sync.cancel in flight */
+  /** sync.start, sync.recheck or sync.cancel in flight */
   busy: 'start' | 'cancel' | null;
   load: () => Promise<void>;
   start: () => Promise<void>;
+  /** read the workspace's re-check window again (or resume an interrupted re-check) */
+  recheck: () => Promise<void>;
   cancel: () => Promise<void>;
   /** a status from an event (or a reply no event has overtaken) */
   apply: (status: SyncStatus) => void;
@@ -38,12 +40,15 @@ function announce(s: SyncStatus): void {
     case 'done': {
       const revised = s.revised > 0 ? `, ${formatCount(s.revised)} revised` : '';
       const quarantined = s.quarantined > 0 ? `, ${formatCount(s.quarantined)} quarantined` : '';
-      notify(`Synced ${plural(s.signals, 'signal')}: ${plural(s.inserted, 'new finding')}${revised}${quarantined}`, 'success');
+      const verb = s.mode === 'recheck' ? 'Re-checked' : 'Synced';
+      notify(`${verb} ${plural(s.signals, 'signal')}: ${plural(s.inserted, 'new finding')}${revised}${quarantined}`, 'success');
       break;
     }
-    case 'cancelled':
-      notify(`Sync cancelled after ${plural(s.signals, 'signal')}.${s.resumable ? ' Resume it to continue where it stopped.' : ''}`, 'info');
+    case 'cancelled': {
+      const resumable = s.mode === 'recheck' ? s.recheckResumable : s.resumable;
+      notify(`${s.mode === 'recheck' ? 'Re-check' : 'Sync'} cancelled after ${plural(s.signals, 'signal')}.${resumable ? ' Resume it to continue where it stopped.' : ''}`, 'info');
       break;
+    }
     case 'failed':
       reportError(errorFromShape(s.error ?? { code: 'INTERNAL', message: 'The sync stopped without saying why.' }));
       break;
@@ -52,25 +57,14 @@ function announce(s: SyncStatus): void {
   }
 }
 
-export const useSyncStore = create<SyncState>()((set, get) => ({
-  status: null,
-  busy: null,
-  load: async () => {
-    const seen = eventsSeen;
-    try {
-      const status = await call('sync.status', {});
-      if (eventsSeen === seen) set({ status });
-    } catch (e) {
-      reportError(e);
-    }
-  },
-  start: async () => {
+export const useSyncStore = create<SyncState>()((set, get) => {
+  const launch = async (channel: 'sync.start' | 'sync.recheck') => {
     if (get().busy || get().status?.running) return;
     set({ busy: 'start' });
     const seen = eventsSeen;
     expectingRun = true;
     try {
-      const status = await call('sync.start', {});
+      const status = await call(channel, {});
       if (eventsSeen === seen) set({ status });
     } catch (e) {
       expectingRun = false;
@@ -78,39 +72,54 @@ export const useSyncStore = create<SyncState>()((set, get) => ({
     } finally {
       set({ busy: null });
     }
-  },
-  cancel: async () => {
-    if (get().busy) return;
-    set({ busy: 'cancel' });
-    try {
-      await call('sync.cancel', {});
-    } catch (e) {
-      reportError(e);
-    } finally {
-      set({ busy: null });
-    }
-  },
-  apply: (status) => {
-    eventsSeen++;
-    const prev = get().status;
-    const wasRunning = (prev?.running ?? false) || expectingRun;
-    set({ status });
-    if (status.running) {
-      expectingRun = false;
-      const landed = status.inserted + status.revised > (prev?.running ? prev.inserted + prev.revised : 0);
-      if (landed && Date.now() - lastLiveRefresh >= LIVE_REFRESH_MS) {
-        lastLiveRefresh = Date.now();
-        scheduleQueueRefresh();
+  };
+  return {
+    status: null,
+    busy: null,
+    load: async () => {
+      const seen = eventsSeen;
+      try {
+        const status = await call('sync.status', {});
+        if (eventsSeen === seen) set({ status });
+      } catch (e) {
+        reportError(e);
       }
-      return;
-    }
-    if (wasRunning) {
+    },
+    start: () => launch('sync.start'),
+    recheck: () => launch('sync.recheck'),
+    cancel: async () => {
+      if (get().busy) return;
+      set({ busy: 'cancel' });
+      try {
+        await call('sync.cancel', {});
+      } catch (e) {
+        reportError(e);
+      } finally {
+        set({ busy: null });
+      }
+    },
+    apply: (status) => {
+      eventsSeen++;
+      const prev = get().status;
+      const wasRunning = (prev?.running ?? false) || expectingRun;
+      set({ status });
+      if (status.running) {
+        expectingRun = false;
+        const landed = status.inserted + status.revised > (prev?.running ? prev.inserted + prev.revised : 0);
+        if (landed && Date.now() - lastLiveRefresh >= LIVE_REFRESH_MS) {
+          lastLiveRefresh = Date.now();
+          scheduleQueueRefresh();
+        }
+        return;
+      }
+      if (wasRunning) {
+        expectingRun = false;
+        announce(status);
+      }
+    },
+    reset: () => {
       expectingRun = false;
-      announce(status);
-    }
-  },
-  reset: () => {
-    expectingRun = false;
-    set({ status: null, busy: null });
-  },
-}));
+      set({ status: null, busy: null });
+    },
+  };
+});

@@ -10,6 +10,11 @@ import { pageWorker } from './page-decoder';
 import { MAX_SIGNAL_PAGE } from './signals';
 
 export const DATADOG_SOURCE = 'datadog';
+/**
+ * The re-check of a past window keeps its own cursor, so it resumes like the incremental sync and
+ * never moves that sync's high-water mark.
+ */
+export const DATADOG_RECHECK_SOURCE = 'datadog:recheck';
 
 export interface SyncProgress {
   phase: 'fetching' | 'waiting' | 'done' | 'failed' | 'cancelled';
@@ -41,6 +46,12 @@ export interface SyncOptions {
   requestContext?: boolean;
   onProgress?: (p: SyncProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Re-read this window instead of the incremental one (state kept under DATADOG_RECHECK_SOURCE).
+   * Datadog's search filters by signal time, so a signal triaged or updated long after it fired is
+   * only seen again by reading its time again; unchanged signals cost a hash compare.
+   */
+  recheck?: { from: number; to: number };
 }
 
 export const DEFAULT_OVERLAP_MS = 10 * 60_000;
@@ -73,13 +84,20 @@ export class SignalSync {
   async run(): Promise<SyncProgress> {
     const pageSize = Math.min(MAX_SIGNAL_PAGE, Math.max(1, this.opts.pageSize ?? MAX_SIGNAL_PAGE));
     const now = (this.opts.now ?? Date.now)();
-    let st = this.reg.syncState(DATADOG_SOURCE);
+    const recheck = this.opts.recheck;
+    if (recheck && !(Number.isFinite(recheck.from) && Number.isFinite(recheck.to) && recheck.from < recheck.to)) {
+      throw new VigilError('VALIDATION_FAILED', 'A re-check window needs a start before its end.');
+    }
+    const key = recheck ? DATADOG_RECHECK_SOURCE : DATADOG_SOURCE;
+    let st = this.reg.syncState(key);
     // A cursor left behind means a window was interrupted: finish that window first.
     if (st.cursor !== null && st.windowFrom !== null && st.windowTo !== null) {
       this.progress.resumed = true;
       this.progress.pages = st.pages;
       this.progress.signals = st.signals;
       st = { ...st, status: 'running', lastError: null, lastErrorCode: null };
+    } else if (recheck) {
+      st = { ...st, status: 'running', windowFrom: recheck.from, windowTo: recheck.to, cursor: null, pages: 0, signals: 0, startedAt: now, finishedAt: null, lastError: null, lastErrorCode: null };
     } else {
       const from = st.highWater !== null ? st.highWater - (this.opts.overlapMs ?? DEFAULT_OVERLAP_MS) : now - (this.opts.lookbackMs ?? DEFAULT_LOOKBACK_MS);
       st = { ...st, status: 'running', windowFrom: from, windowTo: now, cursor: null, pages: 0, signals: 0, startedAt: now, finishedAt: null, lastError: null, lastErrorCode: null };

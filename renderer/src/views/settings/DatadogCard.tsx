@@ -36,6 +36,7 @@ export function DatadogCard({ settings: s }: { settings: DatadogSettings }) {
   const [projectId, setProjectId] = useState(s.projectId ?? '');
   const [pageSize, setPageSize] = useState(String(s.pageSize));
   const [autoSync, setAutoSync] = useState(String(s.autoSyncMinutes));
+  const [recheckDays, setRecheckDays] = useState(String(s.recheckDays));
   const [baseUrl, setBaseUrl] = useState(s.baseUrl ?? '');
   const [caseTypeId, setCaseTypeId] = useState(s.caseTypeId ?? '');
   const [advanced, setAdvanced] = useState(Boolean(s.baseUrl || s.caseTypeId));
@@ -43,6 +44,7 @@ export function DatadogCard({ settings: s }: { settings: DatadogSettings }) {
 
   const pageSizeProblem = wholeNumberProblem(pageSize, 1, 1000);
   const autoSyncProblem = wholeNumberProblem(autoSync, 0, 1440);
+  const recheckProblem = wholeNumberProblem(recheckDays, 0, 30);
   const dirty =
     site.trim() !== s.site ||
     apiKey !== '' ||
@@ -51,13 +53,14 @@ export function DatadogCard({ settings: s }: { settings: DatadogSettings }) {
     projectId.trim() !== (s.projectId ?? '') ||
     pageSize.trim() !== String(s.pageSize) ||
     autoSync.trim() !== String(s.autoSyncMinutes) ||
+    recheckDays.trim() !== String(s.recheckDays) ||
     baseUrl.trim() !== (s.baseUrl ?? '') ||
     caseTypeId.trim() !== (s.caseTypeId ?? '');
   const disabled = busy !== null;
 
   const onSave = async (): Promise<boolean> => {
     setTouched(true);
-    if (pageSizeProblem || autoSyncProblem) return false;
+    if (pageSizeProblem || autoSyncProblem || recheckProblem) return false;
     const input: SaveDatadogInput = {
       site: site.trim(),
       baseUrl: baseUrl.trim() || null,
@@ -66,6 +69,7 @@ export function DatadogCard({ settings: s }: { settings: DatadogSettings }) {
       caseTypeId: caseTypeId.trim() || null,
       pageSize: Number(pageSize.trim()),
       autoSyncMinutes: Number(autoSync.trim()),
+      recheckDays: Number(recheckDays.trim()),
       // Empty keeps the stored key.
       ...(apiKey.trim() ? { apiKey: apiKey.trim() } : {}),
       ...(appKey.trim() ? { appKey: appKey.trim() } : {}),
@@ -119,7 +123,7 @@ export function DatadogCard({ settings: s }: { settings: DatadogSettings }) {
           fullWidth
           slotProps={{ htmlInput: { 'data-testid': 'dd-project-id', spellCheck: false } }}
         />
-        <Box sx={grid}>
+        <Box sx={{ ...grid, gridTemplateColumns: 'repeat(3, minmax(0, 1fr))' }}>
           <TextField
             label="Page size"
             value={pageSize}
@@ -137,6 +141,15 @@ export function DatadogCard({ settings: s }: { settings: DatadogSettings }) {
             error={touched && autoSyncProblem !== ''}
             helperText={touched && autoSyncProblem ? autoSyncProblem : '0 turns automatic sync off.'}
             slotProps={{ htmlInput: { 'data-testid': 'dd-auto-sync', inputMode: 'numeric' } }}
+          />
+          <TextField
+            label="Re-check window (days)"
+            value={recheckDays}
+            onChange={(e) => setRecheckDays(e.target.value)}
+            disabled={disabled}
+            error={touched && recheckProblem !== ''}
+            helperText={touched && recheckProblem ? recheckProblem : 'Read again daily: signals changed after they fired. 0 = off.'}
+            slotProps={{ htmlInput: { 'data-testid': 'dd-recheck-days', inputMode: 'numeric' } }}
           />
         </Box>
         <Box>
