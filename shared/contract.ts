@@ -34,7 +34,7 @@ import {
   SaveContainmentActionInput,
 } from './containment';
 import { AssignmentApplyResult, AssignmentConfig, AssignmentStatus } from './assignment';
-import { EvidenceExportInput, EvidenceExportResult, EvidenceVerifyInput, EvidenceVerifyResult } from './evidence';
+import { EvidenceCosignInput, EvidenceCosignResult, EvidenceExportInput, EvidenceExportResult, EvidenceVerifyInput, EvidenceVerifyResult } from './evidence';
 import type { VigilErrorShape } from './errors';
 import { AttackMatrix, NavigatorLayerExport, NavigatorLayerInput, SetTechniqueInput, TaggingView } from './attack';
 import type { VigilEvent } from './domain';
@@ -94,6 +94,7 @@ export const contract = {
   'finding.signOff': { input: z.object({ id: FindingId }).strict(), output: SignoffReceipt },
   'evidence.export': { input: EvidenceExportInput, output: EvidenceExportResult },
   'evidence.verify': { input: EvidenceVerifyInput, output: EvidenceVerifyResult },
+  'evidence.cosign': { input: EvidenceCosignInput, output: EvidenceCosignResult },
   'containment.actions': { input: Empty, output: z.array(ContainmentActionView) },
   'containment.saveAction': { input: SaveContainmentActionInput, output: z.array(ContainmentActionView) },
   'containment.deleteAction': { input: z.object({ id: z.number().int().positive() }).strict(), output: z.array(ContainmentActionView) },

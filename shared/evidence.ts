@@ -8,6 +8,9 @@ import { FindingId, QueueFilter } from './domain';
 
 const IsoDate = z.iso.datetime({ offset: true });
 
+/** A lead enrolled on this workstation signs, unlocked by their passphrase for this one call. */
+const SignAsLead = z.object({ handle: AnalystHandle, passphrase: z.string().min(1).max(1024) }).strict();
+
 export const EvidenceExportInput = z
   .object({
     scope: z.enum(['ids', 'filter', 'range']),
@@ -17,7 +20,7 @@ export const EvidenceExportInput = z
     until: IsoDate.optional(),
     reason: z.string().trim().min(1, 'say why you export: it goes into the custody record').max(2000),
     /** sign as a lead enrolled on this workstation, with their passphrase (never stored, never echoed) */
-    as: z.object({ handle: AnalystHandle, passphrase: z.string().min(1).max(1024) }).strict().optional(),
+    as: SignAsLead.optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -36,6 +39,20 @@ export const EvidenceExportResult = z.object({
   exported_by: z.object({ handle: z.string(), key_id: z.string(), public_key: z.string() }).nullable(),
 });
 export type EvidenceExportResult = z.infer<typeof EvidenceExportResult>;
+
+/** A second (third, …) lead adds their signature to a bundle's manifest, for auditors who want k of n. */
+export const EvidenceCosignInput = z.object({ as: SignAsLead.optional() }).strict();
+
+export const EvidenceCosignResult = z.object({
+  /** false when the person closed a file dialog */
+  saved: z.boolean(),
+  path: z.string().nullable(),
+  signatures: z.number().int(),
+  key_id: z.string().nullable(),
+  handle: z.string().nullable(),
+  content_digest: z.string().nullable(),
+});
+export type EvidenceCosignResult = z.infer<typeof EvidenceCosignResult>;
 
 export const EvidenceVerifyInput = z
   .object({

@@ -1,9 +1,9 @@
 // `vigil export`, `vigil verify`, `vigil cosign`: evidence bundles from the command line. Verify
 // opens no workspace and asks no passphrase — an auditor runs it with the bundle and a public key.
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { VigilError } from '../../shared/errors';
-import { cosignBundle } from '../core/evidence/cosign';
+import { cosignFile } from '../core/evidence/cosign';
 import { exportBundle } from '../core/evidence/export';
 import { formatTrustedKey, parseTrustedKeys, verifyBundle, verifyBundleAsync, type VerifyReport } from '../core/evidence/verify';
 import { Register } from '../core/register/register';
@@ -121,21 +121,12 @@ export async function cosignCommand(a: { bundle: string | undefined; workspace: 
   if (!a.bundle) throw new EvidenceUsageError('usage: vigil cosign BUNDLE.zip --workspace FILE [--out FILE]');
   const src = resolve(a.bundle);
   const dest = resolve(a.out ?? a.bundle);
-  const bytes = readFileSync(src);
+  if (!existsSync(src)) throw new VigilError('NOT_FOUND', `Cannot read ${src}.`);
   const reg = await Register.open(a.workspace, { passphrase: await readPassphrase() });
   try {
     const me = reg.signingKey();
     if (!me) throw new VigilError('KEY_MISSING', 'This workspace has no analyst key to co-sign with.');
-    const r = cosignBundle(bytes, me);
-    const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}.tmp`);
-    writeFileSync(tmp, r.zip, { flag: 'wx' });
-    try {
-      reg.appendAudit({ actor: me.handle, action: 'evidence.cosigned', entity: 'bundle', entityId: verifyBundle(r.zip).summary?.content_digest ?? 'unknown', new: { key_id: r.key_id, signatures: r.signatures, file: basename(dest) } });
-      renameSync(tmp, dest);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
-    }
+    const r = cosignFile(reg, src, dest, me);
     out.log(a.json ? JSON.stringify({ path: dest, signatures: r.signatures, key_id: r.key_id }) : `Co-signed ${dest} with ${me.handle} ${r.key_id}: ${r.signatures} signatures.`);
     return 0;
   } finally {

@@ -701,6 +701,7 @@ export class Workspace {
       'finding.signOff': (i) => this.signOff(i.id),
       'evidence.export': (i) => this.evidence.export(i),
       'evidence.verify': (i) => this.evidence.verify(i),
+      'evidence.cosign': (i) => this.evidence.cosign(i),
       ...containmentHandlers(() => this.containment(), this.opts.actor),
       'finding.revisionDiff': (i) => this.reg().revisionDiff(Number(i.id.slice(4)), i.revision),
       'assignment.get': () => assignmentStatus(this.reg()),

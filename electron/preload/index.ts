@@ -58,6 +58,7 @@ const CHANNEL_NAMES = [
   'finding.signOff',
   'evidence.export',
   'evidence.verify',
+  'evidence.cosign',
   'containment.actions',
   'containment.saveAction',
   'containment.deleteAction',

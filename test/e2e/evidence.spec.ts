@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as custody from '../../electron/core/custody';
+import { formatTrustedKey } from '../../electron/core/evidence/verify';
 import { dataRows, filterStatus, openDemoApp, shot } from './app-steps';
 import { expect, test } from './fixtures';
 import { watchPage } from './page-watch';
@@ -79,7 +80,11 @@ test('a lead exports a finding and the filtered queue; the Verify view shows val
   // The auditor's view: the genuine bundle against the lead's key.
   await page.getByTestId('evidence-menu-button').click();
   await page.getByTestId('verify-bundle').click();
-  await page.getByTestId('verify-keys').fill(`${lead.keyId} ${lead.publicKey}`);
+  // The key file the lead sent out of band (the format `vigil export --public-key-out` writes).
+  const keyFile = join(DIR, 'diego.ramos.pub');
+  writeFileSync(keyFile, formatTrustedKey({ key_id: lead.keyId, public_key: lead.publicKey }, 'diego.ramos, lead'));
+  await page.getByTestId('verify-keys-file').setInputFiles(keyFile);
+  await expect(page.getByTestId('verify-keys')).toHaveValue(`${lead.keyId} ${lead.publicKey}  # diego.ramos, lead\n`);
   await page.getByTestId('verify-pick').click();
   await expect(page.getByTestId('verify-valid')).toContainText('Valid: 1 findings');
   await expect(page.getByTestId('verify-verdict')).toContainText('Audit AR-7: credential findings');

@@ -2,13 +2,15 @@
 // filter and a selection (the save dialog answered by the test), progress events on the way, the
 // verdict of a picked bundle with and without trusted keys, and the refusals (no lead key, a
 // cancelled dialog, hostile input).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/core/dispatch';
 import { FAST_SCRYPT_FOR_TESTS } from '../../electron/core/register/vault-key';
 import { Workspace } from '../../electron/core/workspace';
-import type { EvidenceExportResult, EvidenceVerifyResult } from '../../shared/evidence';
+import type { EvidenceCosignResult, EvidenceExportResult, EvidenceVerifyResult } from '../../shared/evidence';
+import type { ApproverView } from '../../shared/containment';
+import * as custody from '../../electron/core/custody';
 import type { VigilEvent } from '../../shared/domain';
 import { buildEvidenceFixture, FIXTURE_PASSPHRASE, type EvidenceFixture } from '../support/evidence-fixture';
 import { tempDir } from '../support/workspace';
@@ -106,5 +108,52 @@ describe('evidence over the contract', () => {
     await expect(call('evidence.verify', { trustedKeys: 'not a key' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     pickPath = null;
     expect(await call<EvidenceVerifyResult>('evidence.verify', {})).toMatchObject({ picked: false, valid: false });
+  });
+
+  it('a second lead enrolled here co-signs a bundle (k of n); refusals write nothing', async () => {
+    // Lena, a second lead, enrols at this workstation; Diego issues the roster that names her key.
+    const LENA_PASS = 'lena second lead passphrase';
+    const approvers = await call<ApproverView[]>('containment.enrolApprover', { handle: 'lena.fischer', name: 'Lena Fischer', passphrase: LENA_PASS });
+    const lena = approvers.find((a) => a.handle === 'lena.fischer')!;
+    const current = ws.reg().roster()!.roster;
+    const next = custody.createRoster({
+      team: current.team,
+      version: current.version + 1,
+      issued_at: new Date().toISOString(),
+      analysts: [...current.analysts, { handle: 'lena.fischer', name: 'Lena Fischer', role: 'lead', keys: [{ key_id: lena.key_id, public_key: lena.public_key, not_before: new Date(Date.now() - 60_000).toISOString() }] }],
+    });
+    await call('custody.importRoster', { text: custody.exportRoster(custody.signRoster(next, 'diego.ramos', fx.lead)) });
+
+    savePath = join(t.dir, 'by-diego.zip');
+    await call<EvidenceExportResult>('evidence.export', { scope: 'ids', ids: ['FND-4'], reason: 'Two leads vouch for this one' });
+    const original = readFileSync(savePath);
+    pickPath = savePath;
+
+    // Diego already signed it; a wrong passphrase for Lena; a cancelled dialog: nothing written, nothing audited.
+    const before = ws.reg().verifyAudit().entries;
+    savePath = join(t.dir, 'cosigned.zip');
+    await expect(call('evidence.cosign', {})).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(call('evidence.cosign', { as: { handle: 'lena.fischer', passphrase: 'not lena' } })).rejects.toMatchObject({ code: 'VAULT_KEY_INVALID' });
+    savePath = null;
+    expect(await call<EvidenceCosignResult>('evidence.cosign', { as: { handle: 'lena.fischer', passphrase: LENA_PASS } })).toMatchObject({ saved: false, path: null });
+    expect(existsSync(join(t.dir, 'cosigned.zip'))).toBe(false);
+    expect(ws.reg().verifyAudit().entries).toBe(before);
+
+    savePath = join(t.dir, 'cosigned.zip');
+    const r = await call<EvidenceCosignResult>('evidence.cosign', { as: { handle: 'lena.fischer', passphrase: LENA_PASS } });
+    expect(r).toMatchObject({ saved: true, path: savePath, signatures: 2, key_id: lena.key_id, handle: 'lena.fischer' });
+    expect(readFileSync(pickPath).equals(original)).toBe(true);
+    const audit = ws.reg().unsafeHandle().prepare("SELECT actor, entity_id FROM audit WHERE action = 'evidence.cosigned'").all();
+    expect(audit).toEqual([{ actor: 'lena.fischer', entity_id: r.content_digest }]);
+
+    pickPath = savePath;
+    const both = `${fx.lead.keyId} ${fx.lead.publicKey}\n${lena.key_id} ${lena.public_key}\n`;
+    const v = await call<EvidenceVerifyResult>('evidence.verify', { trustedKeys: both, threshold: 2 });
+    expect(v).toMatchObject({ valid: true, failures: [] });
+    expect(v.summary!.signatures.map((x) => x.handle)).toEqual(['diego.ramos', 'lena.fischer']);
+    // Against the original, two signers are not there.
+    pickPath = join(t.dir, 'by-diego.zip');
+    const one = await call<EvidenceVerifyResult>('evidence.verify', { trustedKeys: both, threshold: 2 });
+    expect(one.failures.map((f) => f.code)).toEqual(['signature_threshold']);
   });
 });

@@ -2,7 +2,10 @@
 // who require k of n. The co-signer checks the bundle first — nobody should vouch for a bundle that
 // does not verify — and only the manifest changes: every other file keeps its bytes, so every
 // subject digest still holds.
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { VigilError } from '../../../shared/errors';
+import type { Register } from '../register/register';
 import { findKey, keyValidAt, mayExport, parseRoster, type AnalystKey } from '../custody';
 import { MANIFEST_PATH, ROSTER_PATH } from './bundle-format';
 import { addSignature, DsseEnvelope } from './dsse';
@@ -13,6 +16,8 @@ export interface CosignResult {
   zip: Buffer;
   signatures: number;
   key_id: string;
+  /** the bundle's content digest (co-signing leaves it as it was) */
+  content_digest: string;
 }
 
 export function cosignBundle(bytes: Buffer, signer: { handle: string; key: AnalystKey }, now = Date.now()): CosignResult {
@@ -33,5 +38,30 @@ export function cosignBundle(bytes: Buffer, signer: { handle: string; key: Analy
   const next = addSignature(env, signer.key);
   const entries = [...files].map(([name, data]) => ({ name, data: name === MANIFEST_PATH ? Buffer.from(JSON.stringify(next, null, 2) + '\n', 'utf8') : data }));
   const exportedAt = report.summary ? Date.parse(report.summary.exported_at) : now;
-  return { zip: writeZip(entries, { mtime: exportedAt }), signatures: next.signatures.length, key_id: signer.key.keyId };
+  return { zip: writeZip(entries, { mtime: exportedAt }), signatures: next.signatures.length, key_id: signer.key.keyId, content_digest: report.summary?.content_digest ?? 'unknown' };
+}
+
+/**
+ * Co-sign the bundle at `src` into `dest` (which may be `src`): written beside it under a temporary
+ * name, recorded in the audit trail, then renamed into place, so a failure leaves the original as it
+ * was and no half-written file.
+ */
+export function cosignFile(reg: Register, src: string, dest: string, signer: { handle: string; key: AnalystKey }): Omit<CosignResult, 'zip'> & { path: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(src);
+  } catch {
+    throw new VigilError('NOT_FOUND', `Cannot read ${src}.`);
+  }
+  const r = cosignBundle(bytes, signer);
+  const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}.${Date.now()}.tmp`);
+  writeFileSync(tmp, r.zip, { flag: 'wx' });
+  try {
+    reg.appendAudit({ actor: signer.handle, action: 'evidence.cosigned', entity: 'bundle', entityId: r.content_digest, new: { key_id: r.key_id, signatures: r.signatures, file: basename(dest) } });
+    renameSync(tmp, dest);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  return { path: dest, signatures: r.signatures, key_id: r.key_id, content_digest: r.content_digest };
 }

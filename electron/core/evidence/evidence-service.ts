@@ -3,13 +3,23 @@
 // bundle the person picks. The workspace plugs these into the contract; files are chosen through
 // the desktop's own dialogs, never by a path the window sends.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { z } from 'zod';
 import type { QueueFilter } from '../../../shared/domain';
-import type { EvidenceExportInput, EvidenceExportResult, EvidenceVerifyInput, EvidenceVerifyResult, ExportProgressEvent } from '../../../shared/evidence';
+import type {
+  EvidenceCosignInput,
+  EvidenceCosignResult,
+  EvidenceExportInput,
+  EvidenceExportResult,
+  EvidenceVerifyInput,
+  EvidenceVerifyResult,
+  ExportProgressEvent,
+} from '../../../shared/evidence';
 import { VigilError } from '../../../shared/errors';
 import { unsealKey } from '../containment/sealed-key';
 import { findKey, type AnalystKey } from '../custody';
 import type { Register } from '../register/register';
+import { cosignFile } from './cosign';
 import { exportBundle, selectFindings } from './export';
 import { parseTrustedKeys, verifyBundleAsync } from './verify';
 
@@ -92,6 +102,25 @@ export class EvidenceService {
     if (!listed) throw new VigilError('EXPORT_NOT_PERMITTED', `${as.handle}'s key on this workstation is not in the team roster; a lead must add it.`);
     const key = await unsealKey(listed.sealed_private_key, as.passphrase, { workspaceId: reg.workspaceId, handle: as.handle, keyId: listed.key_id });
     return { handle: as.handle, key };
+  }
+
+  /**
+   * Add a lead's signature to a bundle someone else exported (k of n): this workstation's own lead
+   * key, or an enrolled lead's with their passphrase. The bundle is verified first; only its
+   * manifest changes; the co-signed copy goes where the person says (the same file by default).
+   */
+  async cosign(i: z.output<typeof EvidenceCosignInput>): Promise<EvidenceCosignResult> {
+    if (!this.d.pickFile || !this.d.pickSavePath) throw new VigilError('VALIDATION_FAILED', 'Co-signing from here needs the desktop app; use `vigil cosign` on the command line.');
+    const reg = this.d.reg();
+    const signer = i.as ? await this.leadKey(reg, i.as) : reg.signingKey();
+    if (!signer) throw new VigilError('KEY_MISSING', 'This workstation has no analyst key; create one under Settings → Analyst & team.');
+    const none: EvidenceCosignResult = { saved: false, path: null, signatures: 0, key_id: null, handle: null, content_digest: null };
+    const src = await this.d.pickFile('Choose the evidence bundle to co-sign', ['zip']);
+    if (!src) return none;
+    const dest = await this.d.pickSavePath('Save the co-signed bundle', basename(src), ['zip']);
+    if (!dest) return none;
+    const r = cosignFile(this.d.reg(), src, dest, signer);
+    return { saved: true, path: r.path, signatures: r.signatures, key_id: r.key_id, handle: signer.handle, content_digest: r.content_digest };
   }
 
   async verify(i: z.output<typeof EvidenceVerifyInput>): Promise<EvidenceVerifyResult> {

@@ -3,7 +3,7 @@
 // the last bundle they verified.
 import { create } from 'zustand';
 import type { QueueFilter } from '../../../shared/domain';
-import type { EvidenceExportResult, EvidenceVerifyResult } from '../../../shared/evidence';
+import type { EvidenceCosignResult, EvidenceExportResult, EvidenceVerifyResult } from '../../../shared/evidence';
 import { call } from '../api/client';
 import { notify, reportError } from './noticeStore';
 
@@ -41,6 +41,13 @@ interface EvidenceState {
   openVerify: () => void;
   closeVerify: () => void;
   runVerify: (trustedKeys: string) => Promise<void>;
+  cosignOpen: boolean;
+  cosigning: boolean;
+  cosigned: EvidenceCosignResult | null;
+  cosignError: string | null;
+  openCosign: () => void;
+  closeCosign: () => void;
+  runCosign: (as?: { handle: string; passphrase: string }) => Promise<void>;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -55,6 +62,10 @@ export const useEvidenceStore = create<EvidenceState>()((set, get) => ({
   verifyOpen: false,
   verifying: false,
   verdict: null,
+  cosignOpen: false,
+  cosigning: false,
+  cosigned: null,
+  cosignError: null,
   openExport: (target) => set((s) => ({ target, session: s.session + 1, result: null, error: null, progress: null })),
   closeExport: () => {
     if (!get().exporting) set({ target: null, result: null, error: null, progress: null });
@@ -98,6 +109,26 @@ export const useEvidenceStore = create<EvidenceState>()((set, get) => ({
       reportError(e);
     } finally {
       set({ verifying: false });
+    }
+  },
+  openCosign: () => set({ cosignOpen: true, cosigned: null, cosignError: null }),
+  closeCosign: () => {
+    if (!get().cosigning) set({ cosignOpen: false, cosigned: null, cosignError: null });
+  },
+  runCosign: async (as) => {
+    if (get().cosigning) return;
+    set({ cosigning: true, cosignError: null });
+    try {
+      const r = await call('evidence.cosign', as ? { as } : {});
+      if (r.saved) {
+        set({ cosigned: r });
+        notify(`Co-signed ${r.path ?? 'the bundle'} as ${r.handle ?? 'you'}: ${r.signatures} signatures.`, 'success');
+      }
+    } catch (e) {
+      set({ cosignError: message(e) });
+      reportError(e);
+    } finally {
+      set({ cosigning: false });
     }
   },
 }));

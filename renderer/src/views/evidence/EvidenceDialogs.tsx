@@ -56,6 +56,64 @@ function useLeadSigners(open: boolean): LeadSigners {
   return state;
 }
 
+/** Who signs: the workstation's own lead key, or (when its analyst is not a lead) an enrolled lead. */
+function useSignAs(open: boolean) {
+  const { loaded, role, leads } = useLeadSigners(open);
+  const [lead, setLead] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const asLead = loaded && role !== 'lead';
+  const signer = asLead ? lead || leads[0]?.handle || '' : '';
+  return {
+    role,
+    leads,
+    asLead,
+    signer,
+    setLead,
+    passphrase,
+    setPassphrase,
+    ok: loaded && (!asLead || (signer !== '' && passphrase !== '')),
+    /** the `as` to send (the passphrase leaves the form as it is sent) */
+    take: (): { handle: string; passphrase: string } | undefined => {
+      const as = asLead ? { handle: signer, passphrase } : undefined;
+      setPassphrase('');
+      return as;
+    },
+  };
+}
+
+function SignAsLeadFields({ s, what, disabled, testId }: { s: ReturnType<typeof useSignAs>; what: string; disabled: boolean; testId: string }) {
+  if (!s.asLead) return null;
+  return (
+    <Box sx={{ mb: 1.5 }} data-testid={`${testId}-as-lead`}>
+      <Alert severity="info" sx={{ mb: 1 }}>
+        Only a lead {what}, and this workstation’s analyst is {s.role ? `an ${s.role}` : 'not in the roster'}.{' '}
+        {s.leads.length > 0 ? 'A lead enrolled on this workstation signs with their own key and passphrase.' : 'Enrol a lead under Settings → Containment, or do this at a lead’s workstation.'}
+      </Alert>
+      {s.leads.length > 0 && (
+        <Box sx={{ display: 'flex', gap: 1.5 }}>
+          <TextField select size="small" label="Signed by" value={s.signer} onChange={(e) => s.setLead(e.target.value)} disabled={disabled} sx={{ minWidth: 180 }} slotProps={{ htmlInput: { 'data-testid': `${testId}-lead` } }}>
+            {s.leads.map((l) => (
+              <MenuItem key={l.key_id} value={l.handle}>
+                {l.name} ({l.handle})
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField
+            size="small"
+            type="password"
+            label={`${s.signer}’s passphrase`}
+            value={s.passphrase}
+            onChange={(e) => s.setPassphrase(e.target.value)}
+            disabled={disabled}
+            sx={{ flex: 1 }}
+            slotProps={{ htmlInput: { 'data-testid': `${testId}-lead-passphrase`, autoComplete: 'off' } }}
+          />
+        </Box>
+      )}
+    </Box>
+  );
+}
+
 function ExportDialog() {
   const target = useEvidenceStore((s) => s.target);
   const exporting = useEvidenceStore((s) => s.exporting);
@@ -67,12 +125,7 @@ function ExportDialog() {
   const [reason, setReason] = useState('');
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
-  const { loaded, role, leads } = useLeadSigners(target !== null);
-  const [lead, setLead] = useState('');
-  const [leadPassphrase, setLeadPassphrase] = useState('');
-  const asLead = loaded && role !== 'lead';
-  const signer = asLead ? (lead || leads[0]?.handle || '') : '';
-  const signerOk = loaded && (!asLead || (signer !== '' && leadPassphrase !== ''));
+  const signAs = useSignAs(target !== null);
   const isRange = target?.scope === 'range';
   const rangeOk = !isRange || since !== '' || until !== '';
   const done = result?.saved === true;
@@ -108,35 +161,7 @@ function ExportDialog() {
                 />
               </Box>
             )}
-            {asLead && (
-              <Box sx={{ mb: 1.5 }} data-testid="export-as-lead">
-                <Alert severity="info" sx={{ mb: 1 }}>
-                  Only a lead exports evidence bundles, and this workstation’s analyst is {role ? `an ${role}` : 'not in the roster'}.{' '}
-                  {leads.length > 0 ? 'A lead enrolled on this workstation signs with their own key and passphrase.' : 'Enrol a lead under Settings → Containment, or export from a lead’s workstation.'}
-                </Alert>
-                {leads.length > 0 && (
-                  <Box sx={{ display: 'flex', gap: 1.5 }}>
-                    <TextField select size="small" label="Signed by" value={signer} onChange={(e) => setLead(e.target.value)} disabled={exporting} sx={{ minWidth: 180 }} slotProps={{ htmlInput: { 'data-testid': 'export-lead' } }}>
-                      {leads.map((l) => (
-                        <MenuItem key={l.key_id} value={l.handle}>
-                          {l.name} ({l.handle})
-                        </MenuItem>
-                      ))}
-                    </TextField>
-                    <TextField
-                      size="small"
-                      type="password"
-                      label={`${signer}’s passphrase`}
-                      value={leadPassphrase}
-                      onChange={(e) => setLeadPassphrase(e.target.value)}
-                      disabled={exporting}
-                      sx={{ flex: 1 }}
-                      slotProps={{ htmlInput: { 'data-testid': 'export-lead-passphrase', autoComplete: 'off' } }}
-                    />
-                  </Box>
-                )}
-              </Box>
-            )}
+            <SignAsLeadFields s={signAs} what="exports evidence bundles" disabled={exporting} testId="export" />
             <TextField
               label="Reason (goes into the custody record)"
               value={reason}
@@ -188,12 +213,8 @@ function ExportDialog() {
           {done ? 'Close' : 'Cancel'}
         </Button>
         {!done && (
-          <Button variant="contained" startIcon={<ArchiveOutlined />} disabled={exporting || reason.trim() === '' || !rangeOk || !signerOk}
-            onClick={() => {
-              const as = asLead ? { handle: signer, passphrase: leadPassphrase } : undefined;
-              setLeadPassphrase('');
-              void run(reason, isRange ? { since, until } : undefined, as);
-            }}
+          <Button variant="contained" startIcon={<ArchiveOutlined />} disabled={exporting || reason.trim() === '' || !rangeOk || !signAs.ok}
+            onClick={() => void run(reason, isRange ? { since, until } : undefined, signAs.take())}
             data-testid="export-run"
           >
             Export…
@@ -219,7 +240,7 @@ function VerifyDialog() {
       <DialogContent>
         <DialogContentText sx={{ fontSize: '0.8125rem', mb: 1.5 }}>
           The same checks as <code>vigil verify</code>, without this workspace: the archive, every file against the signed manifest, the signatures, every sign-off and approval against the
-          bundled roster, the audit slice, the report's digest. Paste the public keys you trust (one per line); without them the bundle's own roster is used and the verdict says so.
+          bundled roster, the audit slice, the report's digest. Paste the public keys you trust (one per line) or load the key file the lead sent; without them the bundle's own roster is used and the verdict says so.
         </DialogContentText>
         <TextField
           label="Trusted public keys (optional)"
@@ -231,6 +252,21 @@ function VerifyDialog() {
           placeholder="ed25519:0123456789abcdef AbCd…43 characters of base64url"
           slotProps={{ htmlInput: { 'data-testid': 'verify-keys', style: { fontFamily: MONO_FONT, fontSize: '0.75rem' } } }}
         />
+        <Button size="small" component="label" sx={{ mt: 0.5 }} disabled={verifying}>
+          Load keys from a file…
+          <input
+            hidden
+            type="file"
+            accept=".pub,.txt,.json,text/plain,application/json"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              // A key file from `vigil export --public-key-out`, a list, or a roster: the verifier reads them all.
+              if (f) void f.text().then((t) => setKeys((k) => (k.trim() ? `${k.trimEnd()}\n${t}` : t)));
+            }}
+            data-testid="verify-keys-file"
+          />
+        </Button>
         {verifying && <LinearProgress sx={{ mt: 2 }} />}
         {verdict && (
           <Box sx={{ mt: 2 }} data-testid="verify-verdict">
@@ -286,12 +322,62 @@ function VerifyDialog() {
   );
 }
 
+function CosignDialog() {
+  const open = useEvidenceStore((s) => s.cosignOpen);
+  const busy = useEvidenceStore((s) => s.cosigning);
+  const result = useEvidenceStore((s) => s.cosigned);
+  const error = useEvidenceStore((s) => s.cosignError);
+  const close = useEvidenceStore((s) => s.closeCosign);
+  const run = useEvidenceStore((s) => s.runCosign);
+  const signAs = useSignAs(open);
+  return (
+    <Dialog open={open} onClose={close} fullWidth maxWidth="sm" aria-labelledby="cosign-title" data-testid="cosign-dialog">
+      <DialogTitle id="cosign-title">Co-sign an evidence bundle</DialogTitle>
+      <DialogContent>
+        <DialogContentText sx={{ fontSize: '0.8125rem', mb: 1.5 }}>
+          For auditors who want more than one lead to vouch for a bundle (<code>vigil verify --threshold 2</code>). The bundle is verified first — nobody co-signs one that does not
+          verify — and only its signed manifest changes: your lead key&apos;s signature is added beside the exporter&apos;s. The co-signing is recorded in the audit trail.
+        </DialogContentText>
+        {!result && <SignAsLeadFields s={signAs} what="co-signs evidence bundles" disabled={busy} testId="cosign" />}
+        {busy && <LinearProgress sx={{ mt: 1 }} />}
+        {error && !busy && (
+          <Alert severity="error" sx={{ mt: 1 }} data-testid="cosign-error">
+            {error}
+          </Alert>
+        )}
+        {result && (
+          <Box data-testid="cosign-result">
+            <Alert severity="success" sx={{ mb: 1.5 }}>
+              Signed by {result.handle} ({result.key_id}); the bundle now carries {result.signatures} signatures. Saved to {result.path}.
+            </Alert>
+            <Typography variant="body2" sx={{ mb: 0.5 }}>
+              Content digest (unchanged):
+            </Typography>
+            <Typography sx={{ fontFamily: MONO_FONT, fontSize: '0.75rem', wordBreak: 'break-all' }}>{result.content_digest}</Typography>
+          </Box>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={close} disabled={busy}>
+          {result ? 'Close' : 'Cancel'}
+        </Button>
+        {!result && (
+          <Button variant="contained" startIcon={<FactCheckOutlined />} disabled={busy || !signAs.ok} onClick={() => void run(signAs.take())} data-testid="cosign-pick">
+            Choose a bundle…
+          </Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+}
+
 export function EvidenceDialogs() {
   const session = useEvidenceStore((s) => s.session);
   return (
     <>
       <ExportDialog key={session} />
       <VerifyDialog />
+      <CosignDialog />
     </>
   );
 }

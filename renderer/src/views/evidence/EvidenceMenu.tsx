@@ -1,5 +1,5 @@
 // "Evidence" in the queue toolbar: export the selected finding or everything the filter matches as
-// a signed bundle, or verify a bundle someone sent. The case view has its own one-finding button.
+// a signed bundle, verify a bundle someone sent, or co-sign another lead's bundle. The case view has its own one-finding button.
 import Button from '@mui/material/Button';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import ListItemText from '@mui/material/ListItemText';
@@ -8,6 +8,7 @@ import MenuItem from '@mui/material/MenuItem';
 import ArchiveOutlined from '@mui/icons-material/ArchiveOutlined';
 import ArrowDropDownOutlined from '@mui/icons-material/ArrowDropDownOutlined';
 import DateRangeOutlined from '@mui/icons-material/DateRangeOutlined';
+import DrawOutlined from '@mui/icons-material/DrawOutlined';
 import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
 import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
 import TaskAltOutlined from '@mui/icons-material/TaskAltOutlined';
@@ -23,6 +24,7 @@ export function EvidenceMenu() {
   const selected = useQueueStore((s) => rowAt(s.pages, s.selectedIndex)?.finding_id ?? null);
   const openExport = useEvidenceStore((s) => s.openExport);
   const openVerify = useEvidenceStore((s) => s.openVerify);
+  const openCosign = useEvidenceStore((s) => s.openCosign);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const close = () => setAnchor(null);
 
@@ -81,6 +83,18 @@ export function EvidenceMenu() {
             <FactCheckOutlined fontSize="small" />
           </ListItemIcon>
           <ListItemText primary="Verify a bundle…" secondary="check a bundle offline, as an auditor would" />
+        </MenuItem>
+        <MenuItem
+          onClick={() => {
+            close();
+            openCosign();
+          }}
+          data-testid="cosign-bundle"
+        >
+          <ListItemIcon>
+            <DrawOutlined fontSize="small" />
+          </ListItemIcon>
+          <ListItemText primary="Co-sign a bundle…" secondary="add your lead signature to another lead's export" />
         </MenuItem>
       </Menu>
     </>
