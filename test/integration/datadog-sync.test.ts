@@ -152,6 +152,29 @@ describe('signal sync', () => {
     await expect(new SignalSync(reg, client(), { query: '*', actor: 'recheck', recheck: { from: now, to: now - 1 } }).run()).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
+  it('a resume whose saved cursor Datadog no longer accepts reads the window again from its start', async () => {
+    dd = await startFakeDatadog({ signals: signals(350) });
+    let calls = 0;
+    dd.faults.next((req) => req.method === 'POST' && req.path.endsWith('/signals/search') && ++calls >= 3, { kind: 'status', status: 500 }, 20);
+    await expect(new SignalSync(reg, client({ maxRetries: 2 }), { query: '*', pageSize: 100, actor: 'sync' }).run()).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE' });
+    expect(reg.syncState('datadog').cursor).not.toBeNull();
+    dd.faults.clear();
+    // The saved cursor has expired: the resume's first request, which carries it, is refused (400).
+    dd.faults.next('POST /api/v2/security_monitoring/signals/search', { kind: 'status', status: 400, body: { errors: ['Invalid page cursor'] } }, 1);
+    const progress: SyncProgress[] = [];
+    const r = await new SignalSync(reg, client(), { query: '*', pageSize: 100, actor: 'sync', onProgress: (p) => progress.push(p) }).run();
+    expect(r).toMatchObject({ phase: 'done', resumed: true, pages: 5, signals: 350, inserted: 150, unchanged: 200 });
+    expect(progress.some((p) => p.pages === 0)).toBe(true);
+    expect(count('SELECT count(*) AS n FROM findings')).toBe(350);
+    expect(reg.syncState('datadog')).toMatchObject({ status: 'idle', cursor: null });
+    const searches = dd.requestsTo('POST /api/v2/security_monitoring/signals/search').map((q) => (q.body as { page?: { cursor?: string } }).page?.cursor ?? null);
+    expect(searches.at(-6)).not.toBeNull(); // the refused resume
+    expect(searches.at(-5)).toBeNull(); // the window again from its start
+    // A request the server refuses for another reason still fails (no loop).
+    dd.faults.always('POST /api/v2/security_monitoring/signals/search', { kind: 'status', status: 400, body: { errors: ['Invalid query'] } });
+    await expect(new SignalSync(reg, client(), { query: '*', pageSize: 100, actor: 'sync' }).run()).rejects.toMatchObject({ code: 'SOURCE_BAD_REQUEST' });
+  });
+
   it('a sync killed with SIGKILL mid-run resumes; every signal is present exactly once', async () => {
     dd = await startFakeDatadog({ signals: signals(1_200) });
     dd.faults.always('POST /api/v2/security_monitoring/signals/search', { kind: 'delay', ms: 150, phase: 'headers' });

@@ -111,13 +111,33 @@ export class SignalSync {
     try {
       // Pages arrive validated and hashed (in the page worker when there is one), so decoding page
       // n+1 overlaps the register committing page n; the commit stays one transaction per page.
-      let pending = this.client.searchSignalsPrepared({ ...base, cursor: st.cursor }, { signal: this.opts.signal });
+      const fetchPage = (cursor: string | null) => this.client.searchSignalsPrepared({ ...base, cursor }, { signal: this.opts.signal });
+      let pending = fetchPage(st.cursor);
+      let first = true;
       for (;;) {
-        const page = await pending;
+        let page;
+        try {
+          page = await pending;
+        } catch (e) {
+          // A cursor kept from an interrupted run can have expired by the time it resumes. Reading
+          // the same window again from its start is safe (signals are compared by hash), and
+          // better than a resume that fails forever.
+          if (first && st.cursor !== null && isVigilError(e) && e.code === 'SOURCE_BAD_REQUEST') {
+            first = false;
+            st = { ...st, cursor: null, pages: 0, signals: 0 };
+            this.reg.saveSyncState(st);
+            Object.assign(this.progress, { pages: 0, signals: 0 });
+            this.emit();
+            pending = fetchPage(null);
+            continue;
+          }
+          throw e;
+        }
+        first = false;
         // Ask for the next page before writing this one: the network overlaps the register's work.
         const hasNext = page.nextCursor !== null;
         if (hasNext && !this.opts.signal?.aborted) {
-          pending = this.client.searchSignalsPrepared({ ...base, cursor: page.nextCursor }, { signal: this.opts.signal });
+          pending = fetchPage(page.nextCursor);
           pending.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
           // The request is built through a chain of promises; let it leave (to the page worker, or the
           // socket) before the synchronous commit below holds this thread.
