@@ -301,7 +301,7 @@ describe('tampering is refused with its reason', () => {
     expect(codes(verify(pack(m2)))).toEqual(['report_digest_mismatch']);
   });
 
-  it('a changed decision, re-signed by the lead, breaks the analyst sign-off', () => {
+  it('a changed decision, re-signed by the lead, breaks the analyst sign-off', async () => {
     const m = files(bundle);
     const f = JSON.parse(m.get('findings/FND-3.json')!.toString('utf8'));
     const so = f.signoffs[0];
@@ -309,8 +309,11 @@ describe('tampering is refused with its reason', () => {
     p.decision.severity = 'info';
     so.record.payload = canonicalJson(p);
     m.set('findings/FND-3.json', Buffer.from(JSON.stringify(f)));
-    const r = verify(resign(m));
+    const b = resign(m);
+    const r = verify(b);
     expect(r.failures).toEqual([{ code: 'signoff_invalid', file: 'findings/FND-3.json', message: expect.stringMatching(/signature_mismatch/) }]);
+    // The off-thread verifier checks sign-off signatures ahead, on the pool: same verdict.
+    expect(await verifyBundleAsync(b, { trustedKeys: trusted })).toEqual(r);
   });
 });
 
@@ -362,8 +365,11 @@ describe('approvals travel with their finding', () => {
     approval.payload = canonicalJson(p);
     f.approvals = [{ ...f.approvals[0], approval }];
     m.set('findings/FND-3.json', Buffer.from(JSON.stringify(f)));
-    const bad = verify(resign(m));
+    const badBundle = resign(m);
+    const bad = verify(badBundle);
     expect(bad.failures).toEqual([{ code: 'approval_invalid', file: 'findings/FND-3.json', message: expect.stringMatching(/approval: signature_mismatch/) }]);
+    expect(await verifyBundleAsync(readFileSync(out), { trustedKeys: trusted })).toEqual(ok);
+    expect(await verifyBundleAsync(badBundle, { trustedKeys: trusted })).toEqual(bad);
   });
 });
 

@@ -12,6 +12,9 @@ import {
   publicKeyOf,
   signBytes,
   verifyBytes,
+  verifyBytesAsync,
+  withCheckedSignatures,
+  type CheckedSignatures,
 } from '../../electron/core/custody/keys';
 import { fromBase64url, toBase64url } from '../../electron/core/custody/base64url';
 import { VigilError } from '../../shared/errors';
@@ -105,6 +108,35 @@ describe('signBytes / verifyBytes', () => {
     expect(verifyBytes(k.publicKey, msg, 'short')).toBe(false);
     expect(verifyBytes(k.publicKey, msg, sig + '=')).toBe(false);
     expect(verifyBytes('not-a-key', msg, sig)).toBe(false);
+  });
+
+  it('on the thread pool gives the same answers', async () => {
+    const sig = signBytes(k.privateKeyPkcs8, msg);
+    const raw = fromBase64url(sig, 64)!;
+    raw[3] = raw[3]! ^ 1;
+    const cases: [string, Uint8Array, string][] = [
+      [k.publicKey, msg, sig],
+      [other.publicKey, msg, sig],
+      [k.publicKey, Buffer.from('FND-42 contain host:web-2'), sig],
+      [k.publicKey, msg, toBase64url(raw)],
+      [k.publicKey, msg, 'short'],
+      ['not-a-key', msg, sig],
+    ];
+    for (const [pub, bytes, s] of cases) expect(await verifyBytesAsync(pub, bytes, s)).toBe(verifyBytes(pub, bytes, s));
+  });
+
+  it('an answer checked ahead is used only for the very same key and bytes', () => {
+    const sig = signBytes(k.privateKeyPkcs8, msg);
+    const forged = Buffer.from('FND-42 close, nothing to see');
+    // A stale or misread answer for other bytes or another key: verifyBytes computes instead.
+    const answers: CheckedSignatures = new Map([[sig, { publicKey: k.publicKey, bytes: forged, ok: true }]]);
+    expect(withCheckedSignatures(answers, () => verifyBytes(k.publicKey, forged, sig))).toBe(true); // the very same: used
+    expect(withCheckedSignatures(answers, () => verifyBytes(k.publicKey, msg, sig))).toBe(true); // other bytes: computed
+    answers.set(sig, { publicKey: other.publicKey, bytes: msg, ok: false });
+    expect(withCheckedSignatures(answers, () => verifyBytes(k.publicKey, msg, sig))).toBe(true); // other key: computed
+    // Outside the call the answers are not consulted at all.
+    answers.set(sig, { publicKey: k.publicKey, bytes: forged, ok: true });
+    expect(verifyBytes(k.publicKey, forged, sig)).toBe(false);
   });
 });
 

@@ -87,6 +87,8 @@ export function signBytes(privateKey: PrivateKeyInput, bytes: Uint8Array): strin
  * valid signature, and verifiers report their own precise reason around this answer.
  */
 export function verifyBytes(publicKey: string, bytes: Uint8Array, signature: string): boolean {
+  const known = checked?.get(signature);
+  if (known && known.publicKey === publicKey && Buffer.compare(known.bytes, bytes) === 0) return known.ok;
   const sig = fromBase64url(signature, SIGNATURE_BYTES);
   if (!sig) return false;
   let key: KeyObject;
@@ -100,6 +102,43 @@ export function verifyBytes(publicKey: string, bytes: Uint8Array, signature: str
   } catch {
     return false;
   }
+}
+
+/**
+ * Answers already computed by verifyBytesAsync, by signature. An answer is used only for the very
+ * same public key and bytes, so a wrong or missing entry costs a computation, never a verdict.
+ */
+export type CheckedSignatures = Map<string, { publicKey: string; bytes: Uint8Array; ok: boolean }>;
+let checked: CheckedSignatures | null = null;
+
+/** Run `fn` (synchronous) with verifyBytes answering from `answers` where it can. */
+export function withCheckedSignatures<T>(answers: CheckedSignatures, fn: () => T): T {
+  const prev = checked;
+  checked = answers;
+  try {
+    return fn();
+  } finally {
+    checked = prev;
+  }
+}
+
+/** verifyBytes on libuv's thread pool: many of these run in parallel beside the main thread's work. */
+export function verifyBytesAsync(publicKey: string, bytes: Uint8Array, signature: string): Promise<boolean> {
+  const sig = fromBase64url(signature, SIGNATURE_BYTES);
+  if (!sig) return Promise.resolve(false);
+  let key: KeyObject;
+  try {
+    key = publicKeyObject(publicKey);
+  } catch {
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    try {
+      verify(null, bytes, key, sig, (err, ok) => resolve(!err && ok));
+    } catch {
+      resolve(false);
+    }
+  });
 }
 
 function checkedRaw(raw: Uint8Array): Buffer {

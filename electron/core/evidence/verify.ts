@@ -13,7 +13,10 @@ import {
   parseRoster,
   verifyApprovalRequest,
   verifyRoster,
+  verifyBytesAsync,
   verifySignoff,
+  withCheckedSignatures,
+  type CheckedSignatures,
   type Roster,
 } from '../custody';
 import { fromBase64url } from '../custody/base64url';
@@ -183,18 +186,76 @@ export async function verifyBundleAsync(bytes: Buffer, opts: VerifyOptions = {})
     z = e;
   }
   const hashes = new Map<string, string>();
+  const parsed = new Map<string, Json>();
+  const answers: CheckedSignatures = new Map();
   if (!(z instanceof ZipError)) {
-    // The big ones start on the pool; the small ones are hashed here meanwhile.
+    // Sign-off and approval signatures start on the pool (read from the finding files, which are
+    // parsed once, here); so do the big files' hashes; the small ones are hashed here meanwhile.
+    // The checks themselves run below, in order, finding the signatures' answers ready.
+    const signatures = startSignatureChecks(z.files, parsed, answers);
     const big = [...z.files]
       .filter(([, d]) => d.length >= OFF_THREAD_BYTES)
       .map(async ([name, d]) => hashes.set(name, Buffer.from(await webcrypto.subtle.digest('SHA-256', d)).toString('hex')));
     for (const [name, d] of z.files) if (d.length < OFF_THREAD_BYTES) hashes.set(name, sha256Hex(d));
-    await Promise.all(big);
+    await Promise.all([...big, signatures]);
   }
-  return verifyRead(z, opts, hashes);
+  return withCheckedSignatures(answers, () => verifyRead(z, opts, hashes, parsed));
 }
 
-function verifyRead(z: ReadZip | ZipError, opts: VerifyOptions, hashed: ReadonlyMap<string, string>): VerifyReport {
+type Json = { ok: true; value: unknown } | { ok: false };
+
+/**
+ * Parse the finding files and start verifying every signed record they carry against the key the
+ * bundle's roster gives its key id. Best effort by design: verifyBytes uses an answer only for the
+ * same key, bytes and signature, so whatever this misreads is simply computed again in order.
+ */
+function startSignatureChecks(files: ReadonlyMap<string, Buffer>, parsed: Map<string, Json>, answers: CheckedSignatures): Promise<unknown> {
+  const keys = new Map<string, string>();
+  const roster = files.get(ROSTER_PATH);
+  const r = roster ? jsonOf(roster) : null;
+  const rv = r?.ok && r.value && typeof r.value === 'object' ? (r.value as { analysts?: unknown }) : null;
+  const analysts = rv && Array.isArray(rv.analysts) ? (rv.analysts as unknown[]) : [];
+  for (const a of analysts) {
+    const ks = a && typeof a === 'object' ? (a as { keys?: unknown }).keys : null;
+    if (!Array.isArray(ks)) continue;
+    for (const k of ks as { key_id?: unknown; public_key?: unknown }[]) {
+      if (k && typeof k.key_id === 'string' && typeof k.public_key === 'string') keys.set(k.key_id, k.public_key);
+    }
+  }
+  const pending: Promise<void>[] = [];
+  const check = (rec: unknown) => {
+    if (!rec || typeof rec !== 'object') return;
+    const { payload, signature, key_id } = rec as { payload?: unknown; signature?: unknown; key_id?: unknown };
+    if (typeof payload !== 'string' || typeof signature !== 'string' || typeof key_id !== 'string' || answers.has(signature)) return;
+    const publicKey = keys.get(key_id);
+    if (!publicKey) return;
+    const bytes = Buffer.from(payload, 'utf8');
+    answers.set(signature, { publicKey, bytes, ok: false });
+    pending.push(
+      verifyBytesAsync(publicKey, bytes, signature).then(
+        (ok) => void answers.set(signature, { publicKey, bytes, ok }),
+        () => void answers.delete(signature),
+      ),
+    );
+  };
+  for (const [name, data] of files) {
+    if (!/^findings\/FND-\d+\.json$/.test(name)) continue;
+    const j = jsonOf(data);
+    parsed.set(name, j);
+    if (!j.ok || !j.value || typeof j.value !== 'object') continue;
+    const f = j.value as { signoffs?: unknown; approvals?: unknown };
+    if (Array.isArray(f.signoffs)) for (const so of f.signoffs as { record?: unknown }[]) check(so?.record);
+    if (Array.isArray(f.approvals)) {
+      for (const a of f.approvals as { request?: unknown; approval?: unknown }[]) {
+        check(a?.request);
+        check(a?.approval);
+      }
+    }
+  }
+  return Promise.all(pending);
+}
+
+function verifyRead(z: ReadZip | ZipError, opts: VerifyOptions, hashed: ReadonlyMap<string, string>, parsed?: ReadonlyMap<string, Json>): VerifyReport {
   const c = new Collector();
   const done = (summary: VerifySummary | null): VerifyReport => ({ valid: c.failures.length === 0, failures: c.failures, notes: c.notes, summary });
 
@@ -382,7 +443,7 @@ function verifyRead(z: ReadZip | ZipError, opts: VerifyOptions, hashed: Readonly
       continue;
     }
     if (!data) continue; // reported above
-    const j = jsonOf(data);
+    const j = parsed?.get(path) ?? jsonOf(data);
     const fast = j.ok && isFindingFile(j.value) ? j.value : null;
     const p = fast || !j.ok ? null : FindingFile.safeParse(j.value);
     if (!fast && (!p || !p.success)) {
