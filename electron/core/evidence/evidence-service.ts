@@ -3,7 +3,6 @@
 // bundle the person picks. The workspace plugs these into the contract; files are chosen through
 // the desktop's own dialogs, never by a path the window sends.
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { z } from 'zod';
 import type { QueueFilter } from '../../../shared/domain';
 import type {
@@ -31,6 +30,7 @@ export interface EvidenceDeps {
   version: string;
   emit: (p: ExportProgressEvent) => void;
   pickFile?: (title: string, extensions: string[]) => Promise<string | null>;
+  /** defaultName: a file name, or a full path to offer that place */
   pickSavePath?: (title: string, defaultName: string, extensions: string[]) => Promise<string | null>;
 }
 
@@ -117,7 +117,8 @@ export class EvidenceService {
     const none: EvidenceCosignResult = { saved: false, path: null, signatures: 0, key_id: null, handle: null, content_digest: null };
     const src = await this.d.pickFile('Choose the evidence bundle to co-sign', ['zip']);
     if (!src) return none;
-    const dest = await this.d.pickSavePath('Save the co-signed bundle', basename(src), ['zip']);
+    // Offered in place of the original (its full path), since that is what a co-signer usually wants.
+    const dest = await this.d.pickSavePath('Save the co-signed bundle', src, ['zip']);
     if (!dest) return none;
     const r = cosignFile(this.d.reg(), src, dest, signer);
     return { saved: true, path: r.path, signatures: r.signatures, key_id: r.key_id, handle: signer.handle, content_digest: r.content_digest };
