@@ -17,6 +17,7 @@ import {
   AppInfo,
   FindingDetail,
   FindingId,
+  MAX_RECHECK_DAYS,
   QueueFacets,
   QueuePage,
   QueueQuery,
@@ -66,7 +67,7 @@ export const contract = {
   'connection.test': { input: z.object({ source: z.enum(['datadog', 'splunk']) }).strict(), output: ConnectionReport },
   'sync.start': { input: Empty, output: SyncStatus },
   /** read the last `days` days again (default: the workspace's re-check window) */
-  'sync.recheck': { input: z.object({ days: z.number().int().min(1).max(30).optional() }).strict(), output: SyncStatus },
+  'sync.recheck': { input: z.object({ days: z.number().int().min(1).max(MAX_RECHECK_DAYS).optional() }).strict(), output: SyncStatus },
   'sync.cancel': { input: Empty, output: SyncStatus },
   'sync.status': { input: Empty, output: SyncStatus },
   'outbox.status': { input: Empty, output: OutboxStatus },

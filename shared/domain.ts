@@ -265,6 +265,9 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 const secretInput = z.string().trim().min(1).max(512);
 
+/** The furthest back a re-check of past signals reads (the sync's own first lookback is 30 days). */
+export const MAX_RECHECK_DAYS = 30;
+
 export const DatadogSettings = z.object({
   configured: z.boolean(),
   site: z.string(),
@@ -328,7 +331,7 @@ export const SaveDatadogInput = z
     caseTypeId: z.string().trim().max(100).nullable().optional(),
     pageSize: z.number().int().min(1).max(1000).optional(),
     autoSyncMinutes: z.number().int().min(0).max(1440).optional(),
-    recheckDays: z.number().int().min(0).max(30).optional(),
+    recheckDays: z.number().int().min(0).max(MAX_RECHECK_DAYS).optional(),
   })
   .strict();
 export type SaveDatadogInput = z.infer<typeof SaveDatadogInput>;

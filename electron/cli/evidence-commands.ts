@@ -1,11 +1,11 @@
 // `vigil export`, `vigil verify`, `vigil cosign`: evidence bundles from the command line. Verify
 // opens no workspace and asks no passphrase — an auditor runs it with the bundle and a public key.
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { VigilError } from '../../shared/errors';
 import { cosignFile } from '../core/evidence/cosign';
 import { exportBundle } from '../core/evidence/export';
-import { formatTrustedKey, parseTrustedKeys, verifyBundle, verifyBundleAsync, type VerifyReport } from '../core/evidence/verify';
+import { formatTrustedKey, parseTrustedKeys, verifyBundleAsync, type VerifyReport } from '../core/evidence/verify';
 import { Register } from '../core/register/register';
 import { readPassphrase } from './passphrase';
 

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { QUEUE_SORT_FIELDS, QueueQuery, type QueuePage, type QueueSortField } from '../../shared/domain';
+import { MAX_RECHECK_DAYS, QUEUE_SORT_FIELDS, QueueQuery, type QueuePage, type QueueSortField } from '../../shared/domain';
 import { VigilError, isVigilError } from '../../shared/errors';
 import { AttackCatalog } from '../core/attack/catalog';
 import { createDemoWorkspace } from '../core/demo/demo-workspace';
@@ -242,7 +242,7 @@ export async function main(argv: string[], out: Out = { log: (s) => process.stdo
         const pageSize = intOpt(v['page-size'], 'page-size');
         if (pageSize !== undefined && (pageSize < 1 || pageSize > 1000)) throw new UsageError('--page-size must be between 1 and 1000');
         const recheckDays = intOpt(v['recheck-days'], 'recheck-days');
-        if (recheckDays !== undefined && (recheckDays < 1 || recheckDays > 30)) throw new UsageError('--recheck-days must be between 1 and 30');
+        if (recheckDays !== undefined && (recheckDays < 1 || recheckDays > MAX_RECHECK_DAYS)) throw new UsageError(`--recheck-days must be between 1 and ${MAX_RECHECK_DAYS}`);
         const reg = await Register.open(path, { passphrase: await readPassphrase() });
         try {
           const code = await runSync(reg, {

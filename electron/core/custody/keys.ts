@@ -89,18 +89,23 @@ export function signBytes(privateKey: PrivateKeyInput, bytes: Uint8Array): strin
 export function verifyBytes(publicKey: string, bytes: Uint8Array, signature: string): boolean {
   const known = checked?.get(signature);
   if (known && known.publicKey === publicKey && Buffer.compare(known.bytes, bytes) === 0) return known.ok;
-  const sig = fromBase64url(signature, SIGNATURE_BYTES);
-  if (!sig) return false;
-  let key: KeyObject;
+  const v = verifierOf(publicKey, signature);
+  if (!v) return false;
   try {
-    key = publicKeyObject(publicKey);
+    return verify(null, bytes, v.key, v.sig);
   } catch {
     return false;
   }
+}
+
+/** The key and raw signature a verification needs, or null when either is malformed (not valid, not an error). */
+function verifierOf(publicKey: string, signature: string): { key: KeyObject; sig: Buffer } | null {
+  const sig = fromBase64url(signature, SIGNATURE_BYTES);
+  if (!sig) return null;
   try {
-    return verify(null, bytes, key, sig);
+    return { key: publicKeyObject(publicKey), sig };
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -124,17 +129,11 @@ export function withCheckedSignatures<T>(answers: CheckedSignatures, fn: () => T
 
 /** verifyBytes on libuv's thread pool: many of these run in parallel beside the main thread's work. */
 export function verifyBytesAsync(publicKey: string, bytes: Uint8Array, signature: string): Promise<boolean> {
-  const sig = fromBase64url(signature, SIGNATURE_BYTES);
-  if (!sig) return Promise.resolve(false);
-  let key: KeyObject;
-  try {
-    key = publicKeyObject(publicKey);
-  } catch {
-    return Promise.resolve(false);
-  }
+  const v = verifierOf(publicKey, signature);
+  if (!v) return Promise.resolve(false);
   return new Promise((resolve) => {
     try {
-      verify(null, bytes, key, sig, (err, ok) => resolve(!err && ok));
+      verify(null, bytes, v.key, v.sig, (err, ok) => resolve(!err && ok));
     } catch {
       resolve(false);
     }

@@ -2,9 +2,10 @@
 // who require k of n. The co-signer checks the bundle first — nobody should vouch for a bundle that
 // does not verify — and only the manifest changes: every other file keeps its bytes, so every
 // subject digest still holds.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { VigilError } from '../../../shared/errors';
+import { writeFileAtomic } from '../register/atomic-file';
 import type { Register } from '../register/register';
 import { findKey, keyValidAt, mayExport, parseRoster, type AnalystKey } from '../custody';
 import { MANIFEST_PATH, ROSTER_PATH } from './bundle-format';
@@ -54,14 +55,9 @@ export function cosignFile(reg: Register, src: string, dest: string, signer: { h
     throw new VigilError('NOT_FOUND', `Cannot read ${src}.`);
   }
   const r = cosignBundle(bytes, signer);
-  const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, r.zip, { flag: 'wx' });
-  try {
-    reg.appendAudit({ actor: signer.handle, action: 'evidence.cosigned', entity: 'bundle', entityId: r.content_digest, new: { key_id: r.key_id, signatures: r.signatures, file: basename(dest) } });
-    renameSync(tmp, dest);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  writeFileAtomic(dest, r.zip, {
+    beforeRename: () =>
+      reg.appendAudit({ actor: signer.handle, action: 'evidence.cosigned', entity: 'bundle', entityId: r.content_digest, new: { key_id: r.key_id, signatures: r.signatures, file: basename(dest) } }),
+  });
   return { path: dest, signatures: r.signatures, key_id: r.key_id, content_digest: r.content_digest };
 }

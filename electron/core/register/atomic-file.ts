@@ -2,7 +2,11 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export function writeFileAtomic(path: string, data: string | Buffer, opts: { mode?: number } = {}): void {
+/**
+ * `beforeRename` runs once the new content is safely on disk, just before it takes the file's place:
+ * a record of the write (an audit entry) that fails leaves the old file as it was and no temp file.
+ */
+export function writeFileAtomic(path: string, data: string | Buffer, opts: { mode?: number; beforeRename?: () => void } = {}): void {
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   const fd = openSync(tmp, 'wx', opts.mode ?? 0o644);
   try {
@@ -14,7 +18,13 @@ export function writeFileAtomic(path: string, data: string | Buffer, opts: { mod
     throw e;
   }
   closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    opts.beforeRename?.();
+    renameSync(tmp, path);
+  } catch (e) {
+    unlinkSync(tmp);
+    throw e;
+  }
   try {
     const dfd = openSync(dirname(path), 'r');
     fsyncSync(dfd);

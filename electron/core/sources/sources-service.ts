@@ -13,6 +13,7 @@ import type {
   SyncStatus,
   VigilEvent,
 } from '../../../shared/domain';
+import { MAX_RECHECK_DAYS } from '../../../shared/domain';
 import { VigilError, isVigilError } from '../../../shared/errors';
 import type { Register } from '../register/register';
 import { drainOutbox, OFFLINE_CODES } from '../outbox/drainer';
@@ -46,7 +47,6 @@ const DRAIN_MS = 10_000;
 const CONTEXT_CONCURRENCY = 2;
 /** the daily re-check reads this far back unless the workspace says otherwise (0 turns it off) */
 export const DEFAULT_RECHECK_DAYS = 7;
-const RECHECK_EVERY_MS = 24 * 3600_000;
 const DAY_MS = 24 * 3600_000;
 
 export interface SourcesOptions {
@@ -279,7 +279,7 @@ export class Sources {
    */
   async startRecheck(days?: number): Promise<SyncStatus> {
     const d = days ?? this.settings().datadog.recheckDays;
-    if (!Number.isInteger(d) || d < 1 || d > 30) throw new VigilError('VALIDATION_FAILED', 'A re-check reads back 1 to 30 days.');
+    if (!Number.isInteger(d) || d < 1 || d > MAX_RECHECK_DAYS) throw new VigilError('VALIDATION_FAILED', `A re-check reads back 1 to ${MAX_RECHECK_DAYS} days.`);
     return this.launch('recheck', d);
   }
 
@@ -345,7 +345,7 @@ export class Sources {
     // Once a day, after an up-to-date sync, read the re-check window again (or finish one).
     const days = this.settings().datadog.recheckDays;
     const re = this.reg.syncState(DATADOG_RECHECK_SOURCE);
-    if (days > 0 && st.highWater !== null && (re.cursor !== null || Date.now() - (re.finishedAt ?? 0) >= RECHECK_EVERY_MS)) {
+    if (days > 0 && st.highWater !== null && (re.cursor !== null || Date.now() - (re.finishedAt ?? 0) >= DAY_MS)) {
       await this.startRecheck().catch(() => undefined);
     }
   }

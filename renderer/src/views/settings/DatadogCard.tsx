@@ -7,7 +7,7 @@ import Collapse from '@mui/material/Collapse';
 import TextField from '@mui/material/TextField';
 import ExpandMoreOutlined from '@mui/icons-material/ExpandMoreOutlined';
 import { useState, type FormEvent } from 'react';
-import type { DatadogSettings, SaveDatadogInput } from '../../../../shared/domain';
+import { MAX_RECHECK_DAYS, type DatadogSettings, type SaveDatadogInput } from '../../../../shared/domain';
 import { useSettingsStore } from '../../stores/settingsStore';
 import { MONO_FONT } from '../../theme';
 import { FormActions } from './FormActions';
@@ -44,7 +44,7 @@ export function DatadogCard({ settings: s }: { settings: DatadogSettings }) {
 
   const pageSizeProblem = wholeNumberProblem(pageSize, 1, 1000);
   const autoSyncProblem = wholeNumberProblem(autoSync, 0, 1440);
-  const recheckProblem = wholeNumberProblem(recheckDays, 0, 30);
+  const recheckProblem = wholeNumberProblem(recheckDays, 0, MAX_RECHECK_DAYS);
   const dirty =
     site.trim() !== s.site ||
     apiKey !== '' ||
