@@ -183,6 +183,20 @@ describe('sources in a workspace', () => {
     await expect(call('settings.saveDatadog', { site: 'datadoghq.eu', recheckDays: -1 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
+  it('with the daily re-check off, the minute timer starts none and Re-check by hand reads the default window', async () => {
+    await connect();
+    await call('settings.saveDatadog', { site: 'datadoghq.eu', baseUrl: dd.url, recheckDays: 0 });
+    await call('sync.start');
+    await ws.sources().whenSynced();
+    await ws.sources().syncIfDue();
+    expect(ws.sources().syncStatus().running).toBe(false);
+    expect(await call('sync.recheck')).toMatchObject({ running: true, mode: 'recheck' });
+    await ws.sources().whenSynced();
+    const s = await call<{ phase: string; recheckFrom: string }>('sync.status');
+    expect(s.phase).toBe('done');
+    expect(Math.round((Date.now() - Date.parse(s.recheckFrom)) / 86_400_000)).toBe(7);
+  });
+
   it('a Splunk failure is shown on the finding, nothing crashes, and a retry works', async () => {
     await connect();
     await call('settings.saveSplunk', { url: sp.url, savedSearch: 'No such search' });

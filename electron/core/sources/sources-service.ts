@@ -278,7 +278,8 @@ export class Sources {
    * revision. An interrupted re-check resumes where it stopped, whatever `days` says.
    */
   async startRecheck(days?: number): Promise<SyncStatus> {
-    const d = days ?? this.settings().datadog.recheckDays;
+    // 0 turns the daily re-check off; a re-check asked for by hand then reads the default window.
+    const d = days ?? (this.settings().datadog.recheckDays || DEFAULT_RECHECK_DAYS);
     if (!Number.isInteger(d) || d < 1 || d > MAX_RECHECK_DAYS) throw new VigilError('VALIDATION_FAILED', `A re-check reads back 1 to ${MAX_RECHECK_DAYS} days.`);
     return this.launch('recheck', d);
   }
