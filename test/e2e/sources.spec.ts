@@ -326,8 +326,9 @@ test('Cancel stops a sync between pages; Resume sync finishes it', async ({ page
   await expect.poll(() => harness.eventSubscriptions()).toBeGreaterThan(before);
   await expect(page.getByTestId('queue-count')).toHaveText(`${SIGNALS} findings`);
 
-  // Every page takes a while, so there is time to cancel once the first has landed.
-  dd.faults.next((r) => r.path.startsWith('/api/v2/security_monitoring/signals'), { kind: 'delay', ms: 1500 }, 4);
+  // Every page takes a while, so there is time to cancel once the first has landed (3 s: on a
+  // loaded 2-core CI machine 1.5 s was sometimes less than the click's way to the core).
+  dd.faults.next((r) => r.path.startsWith('/api/v2/security_monitoring/signals'), { kind: 'delay', ms: 3000 }, 4);
   await page.getByTestId('sync-button').click();
   const progress = page.getByTestId('sync-progress');
   await expect(progress).toContainText(/^page 2 · \d+ signals · \d+ new$/);
