@@ -165,20 +165,30 @@ test('Draft new findings runs over every new finding with progress, then says ho
   await confirm.getByRole('button', { name: 'Keep as is' }).click();
   await expect(confirm).toHaveCount(0);
 
-  // Each answer takes a moment, so the progress can be seen.
+  // The fake holds its answers until the test lets them go, so the running state is seen on any
+  // machine (a fixed delay per answer lost the race on a loaded CI run: 8 at a time finished first).
+  let allowed = 0;
+  const waiting: Array<() => void> = [];
+  const release = (n: number) => {
+    allowed += n;
+    while (waiting.length > 0 && allowed > 0) { allowed--; waiting.shift()!(); }
+  };
   fake.script.use(async () => {
-    await new Promise((r) => setTimeout(r, 250));
+    if (allowed > 0) allowed--;
+    else await new Promise<void>((r) => waiting.push(r));
     return undefined;
   });
   try {
     await page.getByTestId('draft-menu-button').click();
     await page.getByTestId('draft-new').click();
     const progress = page.getByTestId('drafts-progress');
-    await expect(progress).toContainText(new RegExp(`^\\d+ / ${pending} · \\d+ drafted`));
+    await expect(progress).toContainText(new RegExp(`^0 / ${pending} · 0 drafted`));
     await expect(page.getByTestId('drafts-stop')).toBeVisible();
     await expect(page.getByTestId('draft-menu-button')).toBeDisabled();
-    await expect(progress).toContainText(/^([1-9]\d*) \/ /);
+    release(3);
+    await expect(progress).toContainText(new RegExp(`^3 / ${pending} · 3 drafted`));
     await shot(page, 'drafts-progress.png');
+    release(Number.MAX_SAFE_INTEGER);
     await expect(page.getByTestId('notice')).toContainText(`Drafted ${pending} of ${pending} findings by ${LLM}`, { timeout: 30_000 });
     await expect(page.getByTestId('drafts-running')).toHaveCount(0);
   } finally {

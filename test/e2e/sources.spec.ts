@@ -22,10 +22,18 @@ const WRONG_KEY = 'wrong-key-0000000000000000000000';
 test.use({ harnessOptions: { emptyWorkspace: { name: 'SOC team', passphrase: PASSPHRASE }, sources: { signals: SIGNALS } } });
 test.describe.configure({ mode: 'serial' });
 
-
 function fakes(h: Harness) {
   if (!h.datadog || !h.splunk) throw new Error('this spec needs the harness started with `sources`');
   return { dd: h.datadog, sp: h.splunk };
+}
+
+/** The next signal page goes through; the one after waits until the returned function is called. */
+function holdSecondSignalPage(dd: ReturnType<typeof fakes>['dd']): () => void {
+  let open!: () => void;
+  const until = new Promise<void>((r) => (open = r));
+  const signals = (r: { path: string }) => r.path.startsWith('/api/v2/security_monitoring/signals');
+  dd.faults.next(signals, { kind: 'delay', ms: 0 }).next(signals, { kind: 'hold', until });
+  return open;
 }
 
 const statusBar = (page: Page) => page.getByRole('status', { name: 'Status bar' });
@@ -170,9 +178,8 @@ test('Sync brings the signals in as new findings, with progress and a count', as
   await expect(page.getByTestId('queue-empty')).toBeVisible();
   await expect(statusBar(page).getByTestId('status-last-sync')).toContainText('Never synced');
 
-  // Slow the signal pages down a little so the progress can be seen (and photographed).
-  const pages = Math.ceil(SIGNALS / PAGE_SIZE);
-  dd.faults.next((r) => r.path.startsWith('/api/v2/security_monitoring/signals'), { kind: 'delay', ms: 1200 }, pages);
+  // Page 1 lands; page 2 is held until the progress has been seen (and photographed).
+  const release = holdSecondSignalPage(dd);
   const sync = page.getByTestId('sync-button');
   await expect(sync).toHaveText('Sync');
   await sync.click();
@@ -185,6 +192,7 @@ test('Sync brings the signals in as new findings, with progress and a count', as
   await expect(progress).toContainText(`page 2 · ${PAGE_SIZE} signals · ${PAGE_SIZE} new`);
   await expect(page.getByTestId('queue-count')).not.toHaveText('0 findings');
   await page.screenshot({ path: resolve(RESULTS_DIR, 'sync-progress.png'), fullPage: true });
+  release();
 
   const notice = page.getByTestId('notice');
   await expect(notice).toContainText(`Synced ${SIGNALS} signals: ${SIGNALS} new findings`, { timeout: 20_000 });
@@ -326,9 +334,10 @@ test('Cancel stops a sync between pages; Resume sync finishes it', async ({ page
   await expect.poll(() => harness.eventSubscriptions()).toBeGreaterThan(before);
   await expect(page.getByTestId('queue-count')).toHaveText(`${SIGNALS} findings`);
 
-  // Every page takes a while, so there is time to cancel once the first has landed (3 s: on a
-  // loaded 2-core CI machine 1.5 s was sometimes less than the click's way to the core).
-  dd.faults.next((r) => r.path.startsWith('/api/v2/security_monitoring/signals'), { kind: 'delay', ms: 3000 }, 4);
+  // Page 2 is held until the sync is cancelled, so the cancel lands between pages on a machine of
+  // any speed (fixed delays of 1.5 s lost the race on a loaded CI run). Cancelling aborts the held
+  // request; the gate is opened anyway at the end.
+  const release = holdSecondSignalPage(dd);
   await page.getByTestId('sync-button').click();
   const progress = page.getByTestId('sync-progress');
   await expect(progress).toContainText(/^page 2 · \d+ signals · \d+ new$/);
@@ -340,6 +349,7 @@ test('Cancel stops a sync between pages; Resume sync finishes it', async ({ page
   // What landed before the cancel is in the queue already.
   await expect(page.getByTestId('queue-count')).toHaveText(`${SIGNALS + PAGE_SIZE} findings`);
 
+  release();
   dd.faults.clear();
   await page.getByTestId('sync-button').click();
   await expect(notice).toContainText(/^Synced \d+ signals: \d+ new findings?$/);

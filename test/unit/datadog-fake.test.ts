@@ -266,4 +266,25 @@ describe('faults', () => {
       expect(Date.now() - t).toBeGreaterThanOrEqual(140);
     }
   });
+
+  it('a held answer leaves when the test opens the gate, and an aborted one frees the request', async () => {
+    let open!: () => void;
+    const until = new Promise<void>((r) => (open = r));
+    dd.faults.next('/api/v1/validate', { kind: 'hold', until });
+    let answered = false;
+    const held = req('GET', '/api/v1/validate').then((r) => ((answered = true), r));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(answered).toBe(false);
+    open();
+    expect((await held).status).toBe(200);
+
+    dd.faults.next('/api/v1/validate', { kind: 'hold', until: new Promise(() => undefined) });
+    const ac = new AbortController();
+    const aborted = fetch(dd.url + '/api/v1/validate', { headers: KEYS, signal: ac.signal });
+    await new Promise((r) => setTimeout(r, 100));
+    ac.abort();
+    await expect(aborted).rejects.toThrow();
+    // The fake is not stuck on the abandoned request.
+    expect((await req('GET', '/api/v1/validate')).status).toBe(200);
+  });
 });

@@ -13,6 +13,9 @@ export type Fault =
   | { kind: 'html'; status?: number }
   /** wait before the status line ('headers', default) or between headers and body ('body') */
   | { kind: 'delay'; ms: number; phase?: 'headers' | 'body' }
+  /** hold the request, before the status line, until `until` settles (or the client goes away): a test
+   * decides when the answer leaves, so it can look at the app in between on a machine of any speed */
+  | { kind: 'hold'; until: Promise<unknown> }
   /** the real answer, truncated to half its length, still with its real status and JSON content type */
   | { kind: 'malformed_json' }
   /** drop the connection: before any byte of the answer, or after half the body; `rst` sends a TCP RST (ECONNRESET) */

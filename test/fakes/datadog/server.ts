@@ -194,6 +194,10 @@ export async function startFakeDatadog(opts: FakeDatadogOptions = {}): Promise<F
       dropConnection(inReq, fault.rst === true);
       return;
     }
+    if (fault?.kind === 'hold') {
+      await Promise.race([fault.until.then(() => undefined, () => undefined), new Promise<void>((r) => res.once('close', () => r()))]);
+      if (res.destroyed || inReq.socket.destroyed) return;
+    }
     if (fault?.kind === 'delay' && (fault.phase ?? 'headers') === 'headers') {
       await wait(fault.ms);
       if (res.destroyed || inReq.socket.destroyed) return;
