@@ -1,6 +1,6 @@
-// `npm run bench [-- --json] [-- --findings N] [-- --only queue|evidence]`: speed figures on this machine, not
+// `npm run bench [-- --json] [-- --findings N] [-- --only queue|sync|evidence]`: speed figures on this machine, not
 // pass/fail tests. `--only queue` runs the register part alone (queue, search, case open); `--only
-// evidence` the evidence-bundle export and verify of 10,000 findings.
+// sync` the sync of 100,000 signals; `--only evidence` the evidence-bundle export and verify of 10,000 findings.
 // Queue, search and case open run on a register of 1,000,000 synthetic findings (built once into
 // .cache/bench and reused); ingest runs 200,000 signals through Vigil's register code against a bare
 // loop of prepared inserts of the very same rows, encrypted and plain.
@@ -44,6 +44,27 @@ const log = (s: string) => {
 };
 
 const ANALYSTS = ['amara.okafor', 'li.wei', 'jonas.berg', 'priya.nair', 'diego.ramos', 'sofia.rossi', 'kenji.sato'];
+
+/**
+ * Sync of SYNC_N signals, three times, each in a fresh process and register: the best run's rate,
+ * because the machine is shared (the evidence figures are taken the same way), every run listed,
+ * and the highest peak RSS of the three; then one run of a fifth as many signals, to show that
+ * memory does not grow with the count.
+ */
+function benchSync() {
+  const syncRuns = [0, 1, 2].map((i) => {
+    const r = syncBench(SYNC_N);
+    log(`sync ${SYNC_N.toLocaleString()} signals, run ${i + 1}: ${r.signals_per_s.toLocaleString()} signals/s, peak RSS ${r.peak_rss_mb} MB`);
+    return r;
+  });
+  const best = syncRuns.reduce((a, b) => (b.signals_per_s > a.signals_per_s ? b : a));
+  const sync = { ...best, peak_rss_mb: Math.max(...syncRuns.map((r) => r.peak_rss_mb)) };
+  const syncSmall = syncBench(Math.round(SYNC_N / 5));
+  log(
+    `sync ${SYNC_N.toLocaleString()} signals from the fake Datadog (pages of 1,000): ${sync.signals_per_s.toLocaleString()} signals/s (best of ${syncRuns.map((r) => r.signals_per_s.toLocaleString()).join(' / ')}), peak RSS ${sync.peak_rss_mb} MB (${syncSmall.peak_rss_mb} MB at ${syncSmall.signals.toLocaleString()})`,
+  );
+  return { sync, syncRuns, syncSmall };
+}
 
 async function buildRegister(path: string, catalog: AttackCatalog): Promise<void> {
   log(`building a ${N.toLocaleString()}-finding register at ${path} (once; reused after)…`);
@@ -92,6 +113,13 @@ const OFFSETS = [0, 100, 200, 500, 1000, 5000];
 const SEARCH_WORDS = ['brute', 'okta', 'kubernetes', 'root', 'mfa', 'privileged', 'github', 'cloudtrail', 'token', 'ssh', 'amara', 'admin'];
 
 async function main(): Promise<void> {
+  if (only === 'sync') {
+    // `--only sync`: the sync figures alone (sync_signals_per_s and its runs, sync_peak_rss_mb).
+    const { sync, syncRuns, syncSmall } = benchSync();
+    const out = { sync_signals: sync.signals, sync_signals_per_s: sync.signals_per_s, sync_runs_per_s: syncRuns.map((r) => r.signals_per_s), sync_peak_rss_mb: sync.peak_rss_mb, sync_peak_rss_mb_at_fifth: syncSmall.peak_rss_mb };
+    console.log(json ? JSON.stringify(out) : '\n' + JSON.stringify(out, null, 2));
+    return;
+  }
   if (only === 'evidence') {
     // `--only evidence`: the evidence-bundle figures alone (export_10k_s, verify_10k_s).
     const e = childJson<Record<string, unknown>>('test/bench/evidence-bench.ts', 10_000);
@@ -260,13 +288,11 @@ async function main(): Promise<void> {
     return;
   }
   const ingest = await benchIngest(INGEST_N, catalog, log);
-  const sync = syncBench(SYNC_N);
-  const syncSmall = syncBench(Math.round(SYNC_N / 5));
+  const { sync, syncRuns, syncSmall } = benchSync();
   const draft = childJson<{ draft_100_wall_s: number; peak_rss_mb: number; concurrency: number }>('test/bench/draft-bench.ts', 100);
   const evidence = childJson<{ export_10k_s: number; verify_10k_s: number; export_runs_s: number[]; verify_runs_s: number[]; bundle_mb: number; bundle_files: number }>('test/bench/evidence-bench.ts', 10_000);
   log(`evidence bundle of 10,000 findings: export ${evidence.export_10k_s} s (target < 5), verify ${evidence.verify_10k_s} s (target < 2); runs ${evidence.export_runs_s.join(' / ')} and ${evidence.verify_runs_s.join(' / ')} s; ${evidence.bundle_files.toLocaleString()} files, ${evidence.bundle_mb} MiB`);
   log(`draft 100 findings, LLM answering after 500 ms, concurrency ${draft.concurrency}: ${draft.draft_100_wall_s} s, peak RSS ${draft.peak_rss_mb} MB`);
-  log(`sync ${SYNC_N.toLocaleString()} signals from the fake Datadog (pages of 1,000): ${sync.signals_per_s.toLocaleString()} signals/s, peak RSS ${sync.peak_rss_mb} MB (${syncSmall.peak_rss_mb} MB at ${syncSmall.signals.toLocaleString()})`);
 
   const out = {
     machine: { cores: (await import('node:os')).cpus().length, node: process.version },
@@ -275,6 +301,7 @@ async function main(): Promise<void> {
     ...ingest,
     sync_signals: sync.signals,
     sync_signals_per_s: sync.signals_per_s,
+    sync_runs_per_s: syncRuns.map((r) => r.signals_per_s),
     sync_peak_rss_mb: sync.peak_rss_mb,
     sync_peak_rss_mb_at_fifth: syncSmall.peak_rss_mb,
     draft_100_wall_s: draft.draft_100_wall_s,
