@@ -11,12 +11,14 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       // Worker threads, each loaded beside the bundle (electron/core/worker-file.ts): the signal sync's
-      // page worker (sources/datadog/page-decoder.ts) and the register's checkpoint worker (register/checkpointer.ts).
+      // page worker (sources/datadog/page-decoder.ts), the register's checkpoint worker (register/checkpointer.ts)
+      // and the verifier's audit-slice hashing worker (evidence/audit-hashes.ts).
       rollupOptions: {
         input: {
           index: at('./electron/main/index.ts'),
           'page-worker': at('./electron/core/sources/datadog/page-worker.ts'),
           'checkpoint-worker': at('./electron/core/register/checkpoint-worker.ts'),
+          'audit-hash-worker': at('./electron/core/evidence/audit-hash-worker.ts'),
         },
       },
       externalizeDeps: true,

@@ -61,7 +61,7 @@ describe('DSSE and the report digest', () => {
 });
 
 describe('the verifier stands alone', () => {
-  it('imports only node built-ins, zod, shared/ and the pure custody and evidence modules', () => {
+  it('imports only node built-ins, zod, shared/, the pure custody and evidence modules and the worker locator', () => {
     const root = resolve(import.meta.dirname, '../..');
     const seen = new Set<string>();
     const external = new Set<string>();
@@ -80,7 +80,8 @@ describe('the verifier stands alone', () => {
     walk(join(root, 'electron/core/evidence/verify.ts'));
     const local = [...seen].map((f) => relative(root, f));
     expect(local).toEqual(expect.arrayContaining(['electron/core/custody/signoff.ts', 'electron/core/evidence/zip.ts', 'shared/canonical-json.ts']));
-    for (const f of local) expect(f, f).toMatch(/^(shared\/|electron\/core\/custody\/|electron\/core\/evidence\/(verify|bundle-format|dsse|zip)\.ts$)/);
+    // audit-hashes starts the slice-hashing worker; worker-file only finds that worker's script.
+    for (const f of local) expect(f, f).toMatch(/^(shared\/|electron\/core\/custody\/|electron\/core\/evidence\/(verify|bundle-format|dsse|zip|audit-hashes)\.ts$|electron\/core\/worker-file\.ts$)/);
     for (const e of external) expect(e, e).toMatch(/^(node:|zod$)/);
   });
 });

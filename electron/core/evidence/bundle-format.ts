@@ -234,13 +234,22 @@ export function isAuditEntry(v: unknown): v is AuditEntry {
 export const AuditHead = z.strictObject({ seq: z.int().min(0), hash: Hex64, at: z.string().nullable() });
 
 export function auditEntryHash(row: Omit<AuditEntry, 'hash'>): string {
+  return hash('sha256', auditHashInput(row), 'hex');
+}
+
+/** auditEntryHash as 32 bytes. */
+export function auditEntryDigest(row: Omit<AuditEntry, 'hash'>): Buffer {
+  return hash('sha256', auditHashInput(row), 'buffer');
+}
+
+function auditHashInput(row: Omit<AuditEntry, 'hash'>): string {
   // canonicalJson of {seq, at, actor, action, entity, entity_id, field, old, new, reason}, written
   // out in its sorted key order (strings, nulls and an integer only); a test holds it equal.
   const j = JSON.stringify;
   const body =
     `{"action":${j(row.action)},"actor":${j(row.actor)},"at":${j(row.at)},"entity":${j(row.entity)},"entity_id":${j(row.entity_id)},` +
     `"field":${j(row.field)},"new":${j(row.new_value)},"old":${j(row.old_value)},"reason":${j(row.reason)},"seq":${j(row.seq)}}`;
-  return hash('sha256', row.prev_hash + body, 'hex');
+  return row.prev_hash + body;
 }
 
 /** The slow, obviously-right form of auditEntryHash, for the test that holds the two equal. */

@@ -39,6 +39,7 @@ import {
   Statement,
   type Subject,
 } from './bundle-format';
+import { hashAuditSliceOffThread, precomputedHash, type AuditHashes } from './audit-hashes';
 import { decodeBase64Strict, DsseEnvelope, IN_TOTO_PAYLOAD_TYPE, verifyEnvelopeSignature } from './dsse';
 import { DEFAULT_ZIP_LIMITS, readZip, readZipAsync, ZipError, type ReadZip, type ZipLimits } from './zip';
 
@@ -108,6 +109,11 @@ export interface VerifyOptions {
   /** how many distinct trusted keys must have signed the manifest (k of n); default 1 */
   threshold?: number;
   limits?: ZipLimits;
+  /**
+   * verifyBundleAsync hashes the audit slice in a worker once it holds this many bytes (default
+   * 1 MiB, about 3,000 entries); below that a worker costs more than it saves.
+   */
+  auditWorkerMinBytes?: number;
 }
 
 export interface VerifySummary {
@@ -167,15 +173,20 @@ export function verifyBundle(bytes: Buffer, opts: VerifyOptions = {}): VerifyRep
     if (!(e instanceof ZipError)) throw e;
     z = e;
   }
-  return verifyRead(z, opts, new Map());
+  const r = verifyRead(z, opts, new Map());
+  return typeof r === 'function' ? r(null) : r;
 }
+
+/** An audit slice this large is hashed in a worker by verifyBundleAsync (audit-hashes.ts). */
+const AUDIT_WORKER_MIN_BYTES = 1 << 20;
 
 /** Files this large are inflated and hashed on libuv's thread pool, in parallel, by verifyBundleAsync. */
 const OFF_THREAD_BYTES = 256 * 1024;
 
 /**
  * verifyBundle with the large files (the audit slice, the report, the manifest) inflated and
- * hashed off the main thread while it works on the rest: the same checks and the same report.
+ * hashed off the main thread, signatures checked on the pool and the audit entries hashed in a
+ * worker, while it works on the rest: the same checks and the same report.
  */
 export async function verifyBundleAsync(bytes: Buffer, opts: VerifyOptions = {}): Promise<VerifyReport> {
   let z: ReadZip | ZipError;
@@ -188,10 +199,14 @@ export async function verifyBundleAsync(bytes: Buffer, opts: VerifyOptions = {})
   const hashes = new Map<string, string>();
   const parsed = new Map<string, Json>();
   const answers: CheckedSignatures = new Map();
+  let auditAhead: Promise<AuditHashes | null> | null = null;
   if (!(z instanceof ZipError)) {
-    // Sign-off and approval signatures start on the pool (read from the finding files, which are
-    // parsed once, here); so do the big files' hashes; the small ones are hashed here meanwhile.
-    // The checks themselves run below, in order, finding the signatures' answers ready.
+    // A large audit slice is hashed in a worker, wanted only by the last checks; sign-off and
+    // approval signatures start on the pool (read from the finding files, which are parsed once,
+    // here); so do the big files' hashes; the small ones are hashed here meanwhile. The checks
+    // themselves run below, in order, finding the answers ready.
+    const slice = z.files.get(AUDIT_SLICE_PATH);
+    auditAhead = slice && slice.length >= (opts.auditWorkerMinBytes ?? AUDIT_WORKER_MIN_BYTES) ? hashAuditSliceOffThread(slice) : null;
     const signatures = startSignatureChecks(z.files, parsed, answers);
     const big = [...z.files]
       .filter(([, d]) => d.length >= OFF_THREAD_BYTES)
@@ -199,7 +214,8 @@ export async function verifyBundleAsync(bytes: Buffer, opts: VerifyOptions = {})
     for (const [name, d] of z.files) if (d.length < OFF_THREAD_BYTES) hashes.set(name, sha256Hex(d));
     await Promise.all([...big, signatures]);
   }
-  return withCheckedSignatures(answers, () => verifyRead(z, opts, hashes, parsed));
+  const r = withCheckedSignatures(answers, () => verifyRead(z, opts, hashes, parsed));
+  return typeof r === 'function' ? r(await auditAhead) : r;
 }
 
 type Json = { ok: true; value: unknown } | { ok: false };
@@ -251,7 +267,16 @@ function startSignatureChecks(files: ReadonlyMap<string, Buffer>, parsed: Map<st
   return Promise.all(pending);
 }
 
-function verifyRead(z: ReadZip | ZipError, opts: VerifyOptions, hashed: ReadonlyMap<string, string>, parsed?: ReadonlyMap<string, Json>): VerifyReport {
+/**
+ * The checks in order. Returns the report when an early failure ends them, or else a function that
+ * runs the last part, the audit slice, with the slice's entry hashes when they were computed ahead.
+ */
+function verifyRead(
+  z: ReadZip | ZipError,
+  opts: VerifyOptions,
+  hashed: ReadonlyMap<string, string>,
+  parsed?: ReadonlyMap<string, Json>,
+): VerifyReport | ((auditHashes: AuditHashes | null) => VerifyReport) {
   const c = new Collector();
   const done = (summary: VerifySummary | null): VerifyReport => ({ valid: c.failures.length === 0, failures: c.failures, notes: c.notes, summary });
 
@@ -490,97 +515,101 @@ function verifyRead(z: ReadZip | ZipError, opts: VerifyOptions, hashed: Readonly
     }
   }
 
-  // 8. The audit slice: each entry's own hash, order, links between neighbours, the head, and that
-  // it holds exactly the entries the findings name.
-  let auditEntries = 0;
-  const headBytes = files.get(AUDIT_HEAD_PATH);
-  const headP = headBytes ? AuditHead.safeParse(jsonOf(headBytes).ok ? JSON.parse(text(headBytes)) : null) : null;
-  if (!headBytes) {
-    if (!damaged.has(AUDIT_HEAD_PATH) && !subjectNames.has(AUDIT_HEAD_PATH)) c.fail('file_missing', AUDIT_HEAD_PATH, 'The bundle does not say where the audit chain ended.');
-  } else if (!headP || !headP.success) c.fail('audit_invalid', AUDIT_HEAD_PATH, 'The audit head is not {seq, hash, at}.');
-  const head = headP?.success ? headP.data : null;
-  if (head && (head.seq !== pred.audit_head.seq || head.hash !== pred.audit_head.hash)) {
-    c.fail('audit_head_mismatch', AUDIT_HEAD_PATH, `The head file says entry ${head.seq} ${head.hash.slice(0, 12)}…; the manifest says entry ${pred.audit_head.seq} ${pred.audit_head.hash.slice(0, 12)}….`);
-  }
-  const sliceBytes = files.get(AUDIT_SLICE_PATH);
-  if (!sliceBytes) {
-    if (!damaged.has(AUDIT_SLICE_PATH) && !subjectNames.has(AUDIT_SLICE_PATH)) c.fail('file_missing', AUDIT_SLICE_PATH, 'The bundle carries no audit slice.');
-  } else {
-    const bySeq = new Map<number, AuditEntry>();
-    let prev: AuditEntry | null = null;
-    const lines = text(sliceBytes).split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line === '' && i === lines.length - 1) break;
-      let raw: unknown = null;
-      try {
-        raw = JSON.parse(line);
-      } catch {
-        // reported below
-      }
-      if (!isAuditEntry(raw)) {
-        c.fail('audit_invalid', AUDIT_SLICE_PATH, `Line ${i + 1} is not an audit entry.`);
-        continue;
-      }
-      const e = raw;
-      auditEntries++;
-      if (auditEntryHash(e) !== e.hash) c.fail('audit_hash_mismatch', AUDIT_SLICE_PATH, `Entry ${e.seq} does not match its hash: it was altered after it was written.`);
-      if (prev && e.seq <= prev.seq) c.fail('audit_order', AUDIT_SLICE_PATH, `Entry ${e.seq} comes after entry ${prev.seq}: the slice is out of order.`);
-      else if (prev && e.seq === prev.seq + 1 && e.prev_hash !== prev.hash) {
-        c.fail('audit_link_broken', AUDIT_SLICE_PATH, `Entry ${e.seq}'s prev_hash is not the hash of entry ${prev.seq} before it.`);
-      }
-      if (head) {
-        if (e.seq > head.seq) c.fail('audit_head_mismatch', AUDIT_SLICE_PATH, `Entry ${e.seq} lies beyond the chain head (${head.seq}).`);
-        else if (e.seq === head.seq && e.hash !== head.hash) c.fail('audit_head_mismatch', AUDIT_SLICE_PATH, `Entry ${e.seq} is the head, but its hash is not the head's.`);
-      }
-      if (e.entity !== 'finding' || !listed.has(e.entity_id)) {
-        c.fail('audit_entry_unlisted', AUDIT_SLICE_PATH, `Entry ${e.seq} is about ${e.entity} ${e.entity_id}, which the bundle does not carry.`);
-      }
-      bySeq.set(e.seq, e);
-      prev = e;
+  // The audit slice last: the async verifier may still be hashing it in a worker (audit-hashes.ts),
+  // so the rest is checked first and this part runs once those hashes are in (or known absent).
+  return (auditHashes: AuditHashes | null): VerifyReport => {
+    // 8. The audit slice: each entry's own hash, order, links between neighbours, the head, and that
+    // it holds exactly the entries the findings name.
+    let auditEntries = 0;
+    const headBytes = files.get(AUDIT_HEAD_PATH);
+    const headP = headBytes ? AuditHead.safeParse(jsonOf(headBytes).ok ? JSON.parse(text(headBytes)) : null) : null;
+    if (!headBytes) {
+      if (!damaged.has(AUDIT_HEAD_PATH) && !subjectNames.has(AUDIT_HEAD_PATH)) c.fail('file_missing', AUDIT_HEAD_PATH, 'The bundle does not say where the audit chain ended.');
+    } else if (!headP || !headP.success) c.fail('audit_invalid', AUDIT_HEAD_PATH, 'The audit head is not {seq, hash, at}.');
+    const head = headP?.success ? headP.data : null;
+    if (head && (head.seq !== pred.audit_head.seq || head.hash !== pred.audit_head.hash)) {
+      c.fail('audit_head_mismatch', AUDIT_HEAD_PATH, `The head file says entry ${head.seq} ${head.hash.slice(0, 12)}…; the manifest says entry ${pred.audit_head.seq} ${pred.audit_head.hash.slice(0, 12)}….`);
     }
-    const byFinding = new Map<string, AuditEntry[]>();
-    for (const e of bySeq.values()) {
-      const list = byFinding.get(e.entity_id);
-      if (list) list.push(e);
-      else byFinding.set(e.entity_id, [e]);
+    const sliceBytes = files.get(AUDIT_SLICE_PATH);
+    if (!sliceBytes) {
+      if (!damaged.has(AUDIT_SLICE_PATH) && !subjectNames.has(AUDIT_SLICE_PATH)) c.fail('file_missing', AUDIT_SLICE_PATH, 'The bundle carries no audit slice.');
+    } else {
+      const bySeq = new Map<number, AuditEntry>();
+      let prev: AuditEntry | null = null;
+      const lines = text(sliceBytes).split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!;
+        if (line === '' && i === lines.length - 1) break;
+        let raw: unknown = null;
+        try {
+          raw = JSON.parse(line);
+        } catch {
+          // reported below
+        }
+        if (!isAuditEntry(raw)) {
+          c.fail('audit_invalid', AUDIT_SLICE_PATH, `Line ${i + 1} is not an audit entry.`);
+          continue;
+        }
+        const e = raw;
+        auditEntries++;
+        if ((precomputedHash(auditHashes, lines.length, i) ?? auditEntryHash(e)) !== e.hash) c.fail('audit_hash_mismatch', AUDIT_SLICE_PATH, `Entry ${e.seq} does not match its hash: it was altered after it was written.`);
+        if (prev && e.seq <= prev.seq) c.fail('audit_order', AUDIT_SLICE_PATH, `Entry ${e.seq} comes after entry ${prev.seq}: the slice is out of order.`);
+        else if (prev && e.seq === prev.seq + 1 && e.prev_hash !== prev.hash) {
+          c.fail('audit_link_broken', AUDIT_SLICE_PATH, `Entry ${e.seq}'s prev_hash is not the hash of entry ${prev.seq} before it.`);
+        }
+        if (head) {
+          if (e.seq > head.seq) c.fail('audit_head_mismatch', AUDIT_SLICE_PATH, `Entry ${e.seq} lies beyond the chain head (${head.seq}).`);
+          else if (e.seq === head.seq && e.hash !== head.hash) c.fail('audit_head_mismatch', AUDIT_SLICE_PATH, `Entry ${e.seq} is the head, but its hash is not the head's.`);
+        }
+        if (e.entity !== 'finding' || !listed.has(e.entity_id)) {
+          c.fail('audit_entry_unlisted', AUDIT_SLICE_PATH, `Entry ${e.seq} is about ${e.entity} ${e.entity_id}, which the bundle does not carry.`);
+        }
+        bySeq.set(e.seq, e);
+        prev = e;
+      }
+      const byFinding = new Map<string, AuditEntry[]>();
+      for (const e of bySeq.values()) {
+        const list = byFinding.get(e.entity_id);
+        if (list) list.push(e);
+        else byFinding.set(e.entity_id, [e]);
+      }
+      for (const [fid, f] of findings) {
+        const named = new Set(f.audit_seqs);
+        const mine = byFinding.get(fid) ?? [];
+        for (const seq of f.audit_seqs) {
+          const e = bySeq.get(seq);
+          if (!e) c.fail('audit_entry_missing', AUDIT_SLICE_PATH, `${fid}'s history names audit entry ${seq}, which the slice does not hold.`);
+          else if (e.entity_id !== fid) c.fail('audit_entry_missing', AUDIT_SLICE_PATH, `${fid}'s history names audit entry ${seq}, which is about ${e.entity_id}.`);
+        }
+        for (const e of mine) {
+          if (!named.has(e.seq)) c.fail('audit_entry_unlisted', AUDIT_SLICE_PATH, `Entry ${e.seq} is about ${fid}, but ${fid}'s history does not name it.`);
+        }
+        for (const s of f.signoffs) {
+          const sha = s.signature_sha256;
+          if (!sha) continue;
+          const recorded = mine.some((e) => e.action === 'finding.signed' && e.new_value !== null && e.new_value.includes(sha));
+          if (!recorded) c.fail('audit_entry_missing', AUDIT_SLICE_PATH, `${fid}'s sign-off ${sha.slice(0, 12)}… has no finding.signed entry in the audit slice.`);
+        }
+      }
     }
-    for (const [fid, f] of findings) {
-      const named = new Set(f.audit_seqs);
-      const mine = byFinding.get(fid) ?? [];
-      for (const seq of f.audit_seqs) {
-        const e = bySeq.get(seq);
-        if (!e) c.fail('audit_entry_missing', AUDIT_SLICE_PATH, `${fid}'s history names audit entry ${seq}, which the slice does not hold.`);
-        else if (e.entity_id !== fid) c.fail('audit_entry_missing', AUDIT_SLICE_PATH, `${fid}'s history names audit entry ${seq}, which is about ${e.entity_id}.`);
-      }
-      for (const e of mine) {
-        if (!named.has(e.seq)) c.fail('audit_entry_unlisted', AUDIT_SLICE_PATH, `Entry ${e.seq} is about ${fid}, but ${fid}'s history does not name it.`);
-      }
-      for (const s of f.signoffs) {
-        const sha = s.signature_sha256;
-        if (!sha) continue;
-        const recorded = mine.some((e) => e.action === 'finding.signed' && e.new_value !== null && e.new_value.includes(sha));
-        if (!recorded) c.fail('audit_entry_missing', AUDIT_SLICE_PATH, `${fid}'s sign-off ${sha.slice(0, 12)}… has no finding.signed entry in the audit slice.`);
-      }
-    }
-  }
 
-  return done({
-    workspace: { id: pred.workspace_id, name: pred.workspace_name },
-    exported_at: pred.exported_at,
-    exported_by: pred.exported_by,
-    reason: pred.reason,
-    tool: pred.tool,
-    findings: pred.findings.length,
-    files: statement.subject.length,
-    signoffs,
-    approvals,
-    audit_entries: auditEntries,
-    audit_head: pred.audit_head,
-    content_digest: cd,
-    signatures: sigSummary,
-    trust: useTrusted ? 'trusted-keys' : 'bundle-roster',
-  });
+    return done({
+      workspace: { id: pred.workspace_id, name: pred.workspace_name },
+      exported_at: pred.exported_at,
+      exported_by: pred.exported_by,
+      reason: pred.reason,
+      tool: pred.tool,
+      findings: pred.findings.length,
+      files: statement.subject.length,
+      signoffs,
+      approvals,
+      audit_entries: auditEntries,
+      audit_head: pred.audit_head,
+      content_digest: cd,
+      signatures: sigSummary,
+      trust: useTrusted ? 'trusted-keys' : 'bundle-roster',
+    });
+  };
 }
 
 function payloadField(record: unknown, field: string): unknown {
