@@ -16,7 +16,7 @@ import { FAKE_API_KEY, FAKE_APP_KEY } from '../fakes/datadog/server';
 
 const n = Number(process.argv[2] ?? 100_000);
 const root = resolve(import.meta.dirname, '../..');
-const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/fake-datadog-child.ts'), String(n)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/bench/fake-datadog-child.ts'), String(n), ...process.argv.slice(3)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 const first = await new Promise<string>((res) => createInterface({ input: child.stdout }).once('line', res));
 const { url } = JSON.parse(first) as { url: string };
 

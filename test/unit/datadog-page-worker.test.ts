@@ -8,7 +8,7 @@ import { createDatadogClient, type DatadogClientConfig } from '../../electron/co
 import { decodeSignalPage } from '../../electron/core/sources/datadog/page-decode';
 import { pageWorker } from '../../electron/core/sources/datadog/page-decoder';
 import { isQuarantined, prepareSignals, type PreparedSignal } from '../../electron/core/signals/prepare';
-import { recordedPaginationSignals } from '../fakes/datadog/fixtures';
+import { recordedPage1Signals, recordedPaginationSignals } from '../fakes/datadog/fixtures';
 import { FAKE_API_KEY, FAKE_APP_KEY, type FakeDatadog, startFakeDatadog } from '../fakes/datadog/server';
 import { RECORDED_SIGNALS } from '../support/signals';
 
@@ -69,6 +69,27 @@ describe('searchSignalsPrepared (page worker)', () => {
     expect(searches).toHaveLength(2);
     expect(searches[1]!.body).toEqual(searches[0]!.body);
   });
+
+  it('decodes a full page of real-size signals (1,000 of the recorded ~21 KB) without the worker running out of heap', async () => {
+    // The recorded signals carry ~16 KB of sample events each; a page of them is a ~21 MB body.
+    const [template] = recordedPage1Signals();
+    const from = WINDOW.from.getTime();
+    const big = Array.from({ length: 1000 }, (_, i) => {
+      const s = structuredClone(template!);
+      s.id = `${s.id.slice(0, -8)}${String(i).padStart(8, '0')}`;
+      s.attributes.timestamp = new Date(from + i * 1000).toISOString();
+      return s;
+    });
+    expect(JSON.stringify(big).length).toBeGreaterThan(20_000_000);
+    await dd.close();
+    dd = await startFakeDatadog({ signals: big });
+    const p = await client({ timeoutMs: 60_000 }).searchSignalsPrepared({ ...PARAMS, limit: 1000 });
+    expect(p.count).toBe(1000);
+    expect(p.prepared.filter(isQuarantined)).toEqual([]);
+    // Decoded in the worker, which is still there for the next page (a worker that died would
+    // have left this page, and every later one, to the main thread).
+    expect(pageWorker.available).toBe(true);
+  }, 60_000);
 
   it('walks to the empty page and stops, like searchSignalsPage', async () => {
     const c = client();
