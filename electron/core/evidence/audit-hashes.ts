@@ -13,9 +13,9 @@ import { auditEntryDigest, isAuditEntry } from './bundle-format';
 /** For line i of the slice: its entry's sha256 (32 bytes at i * 32), when the line is an audit entry. */
 export interface AuditHashes {
   lines: number;
-  digests: Uint8Array;
+  digests: Uint8Array<ArrayBuffer>;
   /** 1 where line i parsed as an audit entry and its digest is filled in */
-  hashed: Uint8Array;
+  hashed: Uint8Array<ArrayBuffer>;
 }
 
 /** Splits and hashes as the verifier reads the slice: text, then lines on "\n". Used by the worker. */
