@@ -313,6 +313,23 @@ describe('tampering is refused with its reason', () => {
     }
   });
 
+  it('a sign-off whose finding.signed entry is gone from the slice (and from the finding’s history)', async () => {
+    const m = files(bundle);
+    const slice = m.get('audit/slice.jsonl')!.toString('utf8').trimEnd().split('\n');
+    const at = slice.findIndex((l) => JSON.parse(l).action === 'finding.signed');
+    const gone = JSON.parse(slice[at]!);
+    slice.splice(at, 1);
+    m.set('audit/slice.jsonl', Buffer.from(slice.join('\n') + '\n'));
+    const path = `findings/${gone.entity_id}.json`;
+    const f = JSON.parse(m.get(path)!.toString('utf8'));
+    f.audit_seqs = f.audit_seqs.filter((s: number) => s !== gone.seq);
+    m.set(path, Buffer.from(JSON.stringify(f)));
+    const b = resign(m);
+    const r = verify(b);
+    expect(r.failures).toEqual([{ code: 'audit_entry_missing', file: 'audit/slice.jsonl', message: expect.stringMatching(new RegExp(`^${gone.entity_id}'s sign-off [0-9a-f]{12}… has no finding\\.signed entry`)) }]);
+    expect(await verifyBundleAsync(b, { trustedKeys: trusted, auditWorkerMinBytes: 0 })).toEqual(r);
+  });
+
   it('an edited HTML report', () => {
     const m = files(bundle);
     m.set(REPORT_PATH, Buffer.from(m.get(REPORT_PATH)!.toString('utf8').replace('Audit request AR-7', 'Routine review')));
