@@ -267,6 +267,8 @@ const secretInput = z.string().trim().min(1).max(512);
 
 /** The furthest back a re-check of past signals reads (the sync's own first lookback is 30 days). */
 export const MAX_RECHECK_DAYS = 30;
+/** The daily re-check reads this far back unless the workspace says otherwise (0 turns it off). */
+export const DEFAULT_RECHECK_DAYS = 7;
 
 export const DatadogSettings = z.object({
   configured: z.boolean(),

@@ -10,7 +10,7 @@ import { createDemoWorkspace } from '../core/demo/demo-workspace';
 import { Register } from '../core/register/register';
 import { readPassphrase } from './passphrase';
 import { createDatadogClient } from '../core/sources/datadog/client';
-import { SignalSync } from '../core/sources/datadog/signal-sync';
+import { recheckWindow, SignalSync } from '../core/sources/datadog/signal-sync';
 import { runDrafts } from '../core/drafter/draft-runner';
 import { LlmDrafter } from '../core/drafter/llm-drafter';
 import { OfflineDrafter } from '../core/drafter/offline-drafter';
@@ -430,7 +430,7 @@ async function runSync(
     query: o.query ?? reg.setting('datadog.query') ?? 'security:attack',
     pageSize: o.pageSize ?? Number(reg.setting('datadog.page_size') ?? 1000),
     actor: o.recheckDays !== undefined ? 'cli:recheck' : 'cli:sync',
-    ...(o.recheckDays !== undefined ? { recheck: { from: started - o.recheckDays * 86_400_000, to: started } } : {}),
+    ...(o.recheckDays !== undefined ? { recheck: recheckWindow(o.recheckDays, started) } : {}),
     tacticFor: (t) => catalog.technique(t)?.tactics[0] ?? null,
     requestContext: reg.setting('splunk.url') !== null,
     onProgress: (p) => {

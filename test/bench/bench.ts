@@ -68,7 +68,20 @@ function benchSync() {
   log(
     `sync ${SYNC_N.toLocaleString()} signals from the fake Datadog (pages of 1,000): ${sync.signals_per_s.toLocaleString()} signals/s (best of ${syncRuns.map((r) => r.signals_per_s.toLocaleString()).join(' / ')}), peak RSS ${sync.peak_rss_mb} MB (${syncSmall.peak_rss_mb} MB at ${syncSmall.signals.toLocaleString()})`,
   );
-  return { sync, syncRuns, syncSmall, realSize };
+  return {
+    sync_signals: sync.signals,
+    sync_signals_per_s: sync.signals_per_s,
+    sync_runs_per_s: syncRuns.map((r) => r.signals_per_s),
+    sync_peak_rss_mb: sync.peak_rss_mb,
+    sync_peak_rss_mb_at_fifth: syncSmall.peak_rss_mb,
+    sync_real_size_signals_per_s: realSize.signals_per_s,
+    sync_real_size_peak_rss_mb: realSize.peak_rss_mb,
+  };
+}
+
+/** The figures: one line of JSON with --json, else indented. */
+function print(out: object): void {
+  console.log(json ? JSON.stringify(out) : '\n' + JSON.stringify(out, null, 2));
 }
 
 async function buildRegister(path: string, catalog: AttackCatalog): Promise<void> {
@@ -120,23 +133,13 @@ const SEARCH_WORDS = ['brute', 'okta', 'kubernetes', 'root', 'mfa', 'privileged'
 async function main(): Promise<void> {
   if (only === 'sync') {
     // `--only sync`: the sync figures alone (sync_signals_per_s and its runs, sync_peak_rss_mb).
-    const { sync, syncRuns, syncSmall, realSize } = benchSync();
-    const out = {
-      sync_signals: sync.signals,
-      sync_signals_per_s: sync.signals_per_s,
-      sync_runs_per_s: syncRuns.map((r) => r.signals_per_s),
-      sync_peak_rss_mb: sync.peak_rss_mb,
-      sync_peak_rss_mb_at_fifth: syncSmall.peak_rss_mb,
-      sync_real_size_signals_per_s: realSize.signals_per_s,
-      sync_real_size_peak_rss_mb: realSize.peak_rss_mb,
-    };
-    console.log(json ? JSON.stringify(out) : '\n' + JSON.stringify(out, null, 2));
+    print(benchSync());
     return;
   }
   if (only === 'evidence') {
     // `--only evidence`: the evidence-bundle figures alone (export_10k_s, verify_10k_s).
     const e = childJson<Record<string, unknown>>('test/bench/evidence-bench.ts', 10_000);
-    console.log(json ? JSON.stringify(e) : '\n' + JSON.stringify(e, null, 2));
+    print(e);
     return;
   }
   const catalog = AttackCatalog.load();
@@ -296,12 +299,11 @@ async function main(): Promise<void> {
     case_open_p95_ms: round(o.p95),
   };
   if (only === 'queue') {
-    if (json) console.log(JSON.stringify({ findings: total, ...queueOut }));
-    else console.log('\n' + JSON.stringify({ findings: total, ...queueOut }, null, 2));
+    print({ findings: total, ...queueOut });
     return;
   }
   const ingest = await benchIngest(INGEST_N, catalog, log);
-  const { sync, syncRuns, syncSmall, realSize } = benchSync();
+  const sync = benchSync();
   const draft = childJson<{ draft_100_wall_s: number; peak_rss_mb: number; concurrency: number }>('test/bench/draft-bench.ts', 100);
   const evidence = childJson<{ export_10k_s: number; verify_10k_s: number; export_runs_s: number[]; verify_runs_s: number[]; bundle_mb: number; bundle_files: number }>('test/bench/evidence-bench.ts', 10_000);
   log(`evidence bundle of 10,000 findings: export ${evidence.export_10k_s} s (target < 5), verify ${evidence.verify_10k_s} s (target < 2); runs ${evidence.export_runs_s.join(' / ')} and ${evidence.verify_runs_s.join(' / ')} s; ${evidence.bundle_files.toLocaleString()} files, ${evidence.bundle_mb} MiB`);
@@ -312,20 +314,13 @@ async function main(): Promise<void> {
     findings: total,
     ...queueOut,
     ...ingest,
-    sync_signals: sync.signals,
-    sync_signals_per_s: sync.signals_per_s,
-    sync_runs_per_s: syncRuns.map((r) => r.signals_per_s),
-    sync_peak_rss_mb: sync.peak_rss_mb,
-    sync_peak_rss_mb_at_fifth: syncSmall.peak_rss_mb,
-    sync_real_size_signals_per_s: realSize.signals_per_s,
-    sync_real_size_peak_rss_mb: realSize.peak_rss_mb,
+    ...sync,
     draft_100_wall_s: draft.draft_100_wall_s,
     draft_100_peak_rss_mb: draft.peak_rss_mb,
     export_10k_s: evidence.export_10k_s,
     verify_10k_s: evidence.verify_10k_s,
   };
-  if (json) console.log(JSON.stringify(out));
-  else console.log('\n' + JSON.stringify(out, null, 2));
+  print(out);
 }
 
 await main();

@@ -120,7 +120,7 @@ export class EvidenceService {
     // Offered in place of the original (its full path), since that is what a co-signer usually wants.
     const dest = await this.d.pickSavePath('Save the co-signed bundle', src, ['zip']);
     if (!dest) return none;
-    const r = cosignFile(this.d.reg(), src, dest, signer);
+    const r = cosignFile(reg, src, dest, signer);
     return { saved: true, path: r.path, signatures: r.signatures, key_id: r.key_id, handle: signer.handle, content_digest: r.content_digest };
   }
 

@@ -13,13 +13,13 @@ import type {
   SyncStatus,
   VigilEvent,
 } from '../../../shared/domain';
-import { MAX_RECHECK_DAYS } from '../../../shared/domain';
+import { DEFAULT_RECHECK_DAYS, MAX_RECHECK_DAYS } from '../../../shared/domain';
 import { VigilError, isVigilError } from '../../../shared/errors';
 import type { Register } from '../register/register';
 import { drainOutbox, OFFLINE_CODES } from '../outbox/drainer';
 import { createDatadogClient, type DatadogClient } from './datadog/client';
 import { normalizeDatadogSite } from './datadog/site';
-import { DATADOG_RECHECK_SOURCE, DATADOG_SOURCE, SignalSync, type SyncProgress } from './datadog/signal-sync';
+import { DATADOG_RECHECK_SOURCE, DATADOG_SOURCE, recheckWindow, SignalSync, type SyncProgress } from './datadog/signal-sync';
 import { createSplunkClient, type SplunkClient } from './splunk/client';
 import { fetchContext } from './splunk/context';
 
@@ -45,8 +45,6 @@ type SyncMode = SyncStatus['mode'];
 const PROBE_MS = 15_000;
 const DRAIN_MS = 10_000;
 const CONTEXT_CONCURRENCY = 2;
-/** the daily re-check reads this far back unless the workspace says otherwise (0 turns it off) */
-export const DEFAULT_RECHECK_DAYS = 7;
 const DAY_MS = 24 * 3600_000;
 
 export interface SourcesOptions {
@@ -290,12 +288,11 @@ export class Sources {
     let run: SignalSync | null = null;
     const client = this.datadog((ms) => run?.noteWait(ms));
     const abort = new AbortController();
-    const now = Date.now();
     run = new SignalSync(this.reg, client, {
       query: settings.query,
       pageSize: settings.pageSize,
       actor: mode === 'recheck' ? 'system:datadog-recheck' : 'system:datadog-sync',
-      ...(mode === 'recheck' ? { recheck: { from: now - days * DAY_MS, to: now } } : {}),
+      ...(mode === 'recheck' ? { recheck: recheckWindow(days, Date.now()) } : {}),
       ...(this.opts.tacticFor ? { tacticFor: this.opts.tacticFor } : {}),
       requestContext: this.splunkConfigured(),
       signal: AbortSignal.any([abort.signal, this.abort.signal]),

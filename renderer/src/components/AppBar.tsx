@@ -14,7 +14,7 @@ import StopOutlined from '@mui/icons-material/StopOutlined';
 import SyncOutlined from '@mui/icons-material/SyncOutlined';
 import SyncProblemOutlined from '@mui/icons-material/SyncProblemOutlined';
 import { useEffect, type ReactNode } from 'react';
-import type { SyncStatus } from '../../../shared/domain';
+import { DEFAULT_RECHECK_DAYS, type SyncStatus } from '../../../shared/domain';
 import { formatCount, formatTime } from '../lib/format';
 import { isTypingTarget } from '../lib/isTypingTarget';
 import { useAppStore, type AppView } from '../stores/appStore';
@@ -39,7 +39,7 @@ export function syncProgressText(s: SyncStatus): string {
 function recheckHint(s: SyncStatus | null): string {
   if (s?.recheckResumable) return 'Continue the interrupted re-check from where it stopped';
   const last = s?.lastRecheckAt ? ` Last re-check: ${formatTime(s.lastRecheckAt)}.` : ' Not re-checked yet.';
-  return `Read the re-check window again (Settings → Datadog, 7 days by default) to pick up signals triaged or updated in Datadog after they fired. Runs by itself once a day.${last}`;
+  return `Read the re-check window again (Settings → Datadog, ${DEFAULT_RECHECK_DAYS} days by default) to pick up signals triaged or updated in Datadog after they fired. Runs by itself once a day.${last}`;
 }
 
 function useGoKeys(show: (v: AppView) => void) {

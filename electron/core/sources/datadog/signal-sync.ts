@@ -16,6 +16,11 @@ export const DATADOG_SOURCE = 'datadog';
  */
 export const DATADOG_RECHECK_SOURCE = 'datadog:recheck';
 
+/** The re-check window of the last `days` days, ending at `now` (epoch ms). */
+export function recheckWindow(days: number, now: number): { from: number; to: number } {
+  return { from: now - days * 86_400_000, to: now };
+}
+
 export interface SyncProgress {
   phase: 'fetching' | 'waiting' | 'done' | 'failed' | 'cancelled';
   pages: number;

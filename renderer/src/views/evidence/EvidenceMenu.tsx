@@ -12,7 +12,7 @@ import DrawOutlined from '@mui/icons-material/DrawOutlined';
 import FactCheckOutlined from '@mui/icons-material/FactCheckOutlined';
 import FilterAltOutlined from '@mui/icons-material/FilterAltOutlined';
 import TaskAltOutlined from '@mui/icons-material/TaskAltOutlined';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { formatTotal } from '../../lib/format';
 import { useEvidenceStore } from '../../stores/evidenceStore';
 import { rowAt, useQueueStore } from '../../stores/queueStore';
@@ -34,70 +34,69 @@ export function EvidenceMenu() {
         Evidence
       </Button>
       <Menu anchorEl={anchor} open={anchor !== null} onClose={close} slotProps={{ list: { dense: true, 'aria-label': 'Evidence' } as object }} data-testid="evidence-menu">
-        <MenuItem
+        <ActionItem
+          testId="export-selected"
+          icon={<TaskAltOutlined fontSize="small" />}
+          primary="Export selected…"
+          secondary={selected ? `a signed bundle of ${selected}` : 'select a row first'}
           disabled={!selected}
           onClick={() => {
             close();
             if (selected) openExport({ scope: 'ids', ids: [selected], label: selected });
           }}
-          data-testid="export-selected"
-        >
-          <ListItemIcon>
-            <TaskAltOutlined fontSize="small" />
-          </ListItemIcon>
-          <ListItemText primary="Export selected…" secondary={selected ? `a signed bundle of ${selected}` : 'select a row first'} />
-        </MenuItem>
-        <MenuItem
+        />
+        <ActionItem
+          testId="export-filter"
+          icon={<FilterAltOutlined fontSize="small" />}
+          primary="Export all matching the filter…"
+          secondary={formatTotal(total, totalExact)}
           disabled={total === 0}
           onClick={() => {
             close();
             openExport({ scope: 'filter', filter, label: `${formatTotal(total, totalExact)} matching the filter` });
           }}
-          data-testid="export-filter"
-        >
-          <ListItemIcon>
-            <FilterAltOutlined fontSize="small" />
-          </ListItemIcon>
-          <ListItemText primary="Export all matching the filter…" secondary={formatTotal(total, totalExact)} />
-        </MenuItem>
-        <MenuItem
+        />
+        <ActionItem
+          testId="export-range"
+          icon={<DateRangeOutlined fontSize="small" />}
+          primary="Export a time range…"
+          secondary="every finding opened between two dates"
           onClick={() => {
             close();
             openExport({ scope: 'range', label: 'findings opened in a time range' });
           }}
-          data-testid="export-range"
-        >
-          <ListItemIcon>
-            <DateRangeOutlined fontSize="small" />
-          </ListItemIcon>
-          <ListItemText primary="Export a time range…" secondary="every finding opened between two dates" />
-        </MenuItem>
-        <MenuItem
+        />
+        <ActionItem
+          testId="verify-bundle"
+          icon={<FactCheckOutlined fontSize="small" />}
+          primary="Verify a bundle…"
+          secondary="check a bundle offline, as an auditor would"
           onClick={() => {
             close();
             openVerify();
           }}
-          data-testid="verify-bundle"
-        >
-          <ListItemIcon>
-            <FactCheckOutlined fontSize="small" />
-          </ListItemIcon>
-          <ListItemText primary="Verify a bundle…" secondary="check a bundle offline, as an auditor would" />
-        </MenuItem>
-        <MenuItem
+        />
+        <ActionItem
+          testId="cosign-bundle"
+          icon={<DrawOutlined fontSize="small" />}
+          primary="Co-sign a bundle…"
+          secondary="add your lead signature to another lead's export"
           onClick={() => {
             close();
             openCosign();
           }}
-          data-testid="cosign-bundle"
-        >
-          <ListItemIcon>
-            <DrawOutlined fontSize="small" />
-          </ListItemIcon>
-          <ListItemText primary="Co-sign a bundle…" secondary="add your lead signature to another lead's export" />
-        </MenuItem>
+        />
       </Menu>
     </>
+  );
+}
+
+function ActionItem(p: { testId: string; icon: ReactNode; primary: string; secondary: string; disabled?: boolean; onClick: () => void }) {
+  return (
+    <MenuItem disabled={p.disabled ?? false} onClick={p.onClick} data-testid={p.testId}>
+      <ListItemIcon>{p.icon}</ListItemIcon>
+      <ListItemText primary={p.primary} secondary={p.secondary} />
+    </MenuItem>
   );
 }
 
